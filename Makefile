@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(PY) -m rasa
+# Rasa would phone home and ask about it on first use; nothing leaves this machine.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+# Rasa 3.6 needs Python 3.10; on these machines pyenv provides it.
+PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
+
+.PHONY: run test setup lint unit validate train conversations search-eval nlu-eval clean
+
+run: setup
+	$(PY) -m bot run
+
+test: setup lint unit validate conversations
+	@echo "make test: alle controles geslaagd."
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -n "$(PYTHON310)" || { echo "fout: Python 3.10 niet gevonden (installeer het, bijvoorbeeld met pyenv install 3.10)"; exit 1; }
+	@echo "Virtuele omgeving en vastgepinde pakketten installeren (de eerste keer enkele minuten)..."
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==24.0
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	$(PY) -m pip check
+	touch $@
+
+lint: setup
+	$(PY) -m ruff check bot actions tests
+
+unit: setup
+	$(PY) -m pytest -q tests
+
+validate: setup
+	$(RASA) data validate --domain domain.yml --data data --config config.yml
+
+train: setup
+	$(PY) -m bot train
+
+conversations: train
+	$(RASA) test core --model $$($(PY) -c 'from bot.config import load_settings; from bot.training.model import model_path; print(model_path(load_settings()))') \
+		--stories tests/conversations --fail-on-prediction-errors --out var/results/conversations
+
+search-eval: setup
+	$(PY) -m bot knowledge eval
+
+clean:
+	rm -rf var models

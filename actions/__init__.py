@@ -1,0 +1,1 @@
+"""Custom actions: thin rasa_sdk adapters over the services in bot/."""

@@ -1,0 +1,82 @@
+"""What every action shares: access to the services, and work off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.contract import escalation_payload
+from bot.services import Services, default_services
+
+CLARIFYING_QUESTION = "utter_ask_concern_details"
+
+
+class ServiceAction(Action, ABC):
+    """An action backed by bot/ services; `act` runs in a worker thread."""
+
+    def __init__(self, services: Services | None = None):
+        self._services = services
+
+    @property
+    def services(self) -> Services:
+        return self._services or default_services()
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        # The services do blocking SQL; keep the action server's event loop free.
+        return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+
+    @abstractmethod
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]: ...
+
+    def offer_advisor(self, dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+        """The Advieslijn with its hours, and an escalation record for the advisors."""
+        ticket = self.services.escalation.escalate(tracker.sender_id, reason=reason, topic=tracker.get_slot("topic"))
+        if ticket.open_now:
+            dispatcher.utter_message(response="utter_escalation_open", hours=ticket.hours)
+        else:
+            dispatcher.utter_message(response="utter_escalation_closed", hours=ticket.hours, opens=ticket.opens)
+        dispatcher.utter_message(json_message=escalation_payload(ticket))
+
+    def reply_acute(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+        """112 first, then the Advieslijn: the one reply to acute danger."""
+        dispatcher.utter_message(response="utter_acute_112")
+        ticket = self.services.escalation.escalate(tracker.sender_id, reason="acute", topic=tracker.get_slot("topic"))
+        dispatcher.utter_message(json_message=escalation_payload(ticket))
+        dispatcher.utter_message(response="utter_acute_followup")
+        return []
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_entity(tracker: Tracker, name: str) -> str | None:
+    """The value of the first `name` entity in the latest message."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == name and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def question_text(tracker: Tracker) -> str:
+    """The latest message, joined with the vague description it clarifies.
+
+    When the assistant just asked its clarifying question, the professional's
+    first description still belongs to the question.
+    """
+    text = latest_text(tracker)
+    seen_current, asked = False, False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if not seen_current:
+                seen_current = True
+                continue
+            return f"{event.get('text') or ''} {text}".strip() if asked else text
+        if seen_current and kind == "action" and event.get("name") == CLARIFYING_QUESTION:
+            asked = True
+    return text

@@ -1,0 +1,1 @@
+"""Platform JEP assistant: the domain logic behind the Rasa bot."""

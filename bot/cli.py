@@ -1,0 +1,52 @@
+"""One command tree: python -m bot <group> <command>."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import ROOT, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Platform JEP-assistent")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    knowledge = groups.add_parser("knowledge", help="kennisbank: laden en zoeken").add_subparsers(
+        dest="command", required=True
+    )
+    load = knowledge.add_parser("load", help="artikelen, aanbieders en onderwerpen in de database laden")
+    load.add_argument("--dir", type=Path, help="map met kennisbestanden (standaard: JEP_KNOWLEDGE_DIR)")
+    search = knowledge.add_parser("search", help="zoek artikelen en aanbieders bij een vraag")
+    search.add_argument("question")
+    search.add_argument("--providers", action="store_true", help="zoek aanbieders in plaats van artikelen")
+    evaluate = knowledge.add_parser("eval", help="recall@1, recall@3 en MRR op de gelabelde vragenset")
+    evaluate.add_argument("--questions", type=Path, default=ROOT / "tests" / "search" / "questions")
+    evaluate.add_argument("--misses", action="store_true", help="toon de gemiste vragen")
+
+    groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
+    groups.add_parser("web", help="alleen de webapp starten")
+    groups.add_parser("train", help="het model trainen als data, config of domain veranderd is")
+
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if args.group == "knowledge":
+        from bot import knowledge_cli
+
+        return knowledge_cli.run(args, settings)
+    if args.group == "run":
+        from bot.runner import run
+
+        return run(settings)
+    if args.group == "train":
+        from bot.training.model import ensure_model
+
+        ensure_model(settings)
+        return 0
+    if args.group == "web":
+        from bot.web.app import serve
+
+        return serve(settings)
+    parser.print_help(sys.stderr)
+    return 2

@@ -1,0 +1,66 @@
+"""Every setting of the assistant, read from the environment in one place.
+
+Each variable has an embedded default so that `make run` works on a fresh
+machine; README.md lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    tracker_db_url: str
+    knowledge_dir: Path
+    models_dir: Path
+    host: str
+    web_port: int
+    rasa_port: int
+    action_port: int
+    office_days: str
+    office_hours: str
+    timezone: str
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+
+def load_settings() -> Settings:
+    var = ROOT / "var"
+    return Settings(
+        db_url=_env("JEP_DB_URL", _sqlite_url(var / "jep.db")),
+        tracker_db_url=_env("JEP_TRACKER_DB_URL", _sqlite_url(var / "tracker.db")),
+        knowledge_dir=Path(_env("JEP_KNOWLEDGE_DIR", str(ROOT / "knowledge"))),
+        models_dir=Path(_env("JEP_MODELS_DIR", str(ROOT / "models"))),
+        host=_env("JEP_HOST", "localhost"),
+        web_port=int(_env("JEP_WEB_PORT", "8000")),
+        rasa_port=int(_env("JEP_RASA_PORT", "5005")),
+        action_port=int(_env("JEP_ACTION_PORT", "5055")),
+        office_days=_env("JEP_OFFICE_DAYS", "1-5"),
+        office_hours=_env("JEP_OFFICE_HOURS", "09:00-17:00"),
+        timezone=_env("JEP_TIMEZONE", "Europe/Amsterdam"),
+    )

@@ -1,0 +1,1 @@
+"""Escalation to a human advisor: office hours and tickets."""

@@ -1,0 +1,1 @@
+"""Knowledge: the editors' files, loaded into SQL, and the search over them."""

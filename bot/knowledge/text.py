@@ -1,0 +1,151 @@
+"""Dutch text analysis for search: normalising, synonyms, stemming, compounds.
+
+Turning a text into weighted terms happens in two steps: `words` (surface
+forms, no accents) and `Analyzer.terms` (synonym groups, stems, compound parts).
+The vocabulary of the indexed corpus makes compound splitting and typo
+correction possible; see bot/knowledge/typos.py.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+WORD = re.compile(r"[a-z0-9]+")
+
+# Snowball's Dutch stop words plus words every question has ("hoe", "wat doe ik").
+STOPWORDS = frozenset(
+    """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen doe
+    door dus een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe
+    hun iemand iets ik in is ja je jij jou jouw kan kun kunnen kunt kon man me meer men met
+    mij mijn moet moeten na naar niet niets nog nu of om omdat onder ons ook op over reeds
+    te tegen toch toen tot u uit uw van veel voor want waren was wat we wel welk welke werd
+    wie wij wil worden wordt zal ze zelf zich zij zijn zo zonder zou zouden mag mogen
+    gaat gaan ga moet even eigenlijk echt nou dus best heel erg graag iemand waar wanneer
+    waarom hoeveel mijzelf jezelf onze jullie hen wordt zit zitten zeggen zegt iets steeds
+    """.split()
+)
+
+_stemmer = snowballstemmer.stemmer("dutch")
+
+# Inflections Snowball leaves alone: "radicaliseert", "geradicaliseerde", "families".
+_EXTRA_RULES = (
+    (re.compile(r"^ge(\w{4,})eerd(e|en)?$"), r"\1er"),
+    (re.compile(r"^(\w{4,})eert$"), r"\1er"),
+    (re.compile(r"^(\w{3,})ieen$"), r"\1ie"),
+    (re.compile(r"^(\w{3,})ies$"), r"\1ie"),
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Complottheorieën' → 'complottheorieen'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    for pattern, replacement in _EXTRA_RULES:
+        if pattern.match(word):
+            word = pattern.sub(replacement, word)
+            break
+    return _stemmer.stemWord(word)
+
+
+class Synonyms:
+    """Groups of equivalent words and phrases; each group becomes one extra term.
+
+    A single word matches by its stem, so inflections of a variant match too;
+    a phrase ("extreem rechts") matches its exact folded words.
+    """
+
+    MAX_PHRASE = 4
+
+    def __init__(self, groups: list[list[str]]):
+        self.by_stem: dict[str, str] = {}
+        self.by_phrase: dict[tuple[str, ...], str] = {}
+        for group in groups:
+            name = "syn:" + "-".join(words(group[0]))
+            for variant in group:
+                parts = tuple(words(variant))
+                if len(parts) == 1:
+                    self.by_stem[stem(parts[0])] = name
+                elif parts:
+                    self.by_phrase[parts[: self.MAX_PHRASE]] = name
+
+    def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
+        """(start, end, group) for every synonym occurrence, longest phrase first."""
+        found, i = [], 0
+        while i < len(tokens):
+            for length in range(min(self.MAX_PHRASE, len(tokens) - i), 1, -1):
+                group = self.by_phrase.get(tuple(tokens[i : i + length]))
+                if group:
+                    found.append((i, i + length, group))
+                    i += length
+                    break
+            else:
+                group = self.by_stem.get(stem(tokens[i]))
+                if group:
+                    found.append((i, i + 1, group))
+                i += 1
+        return found
+
+
+class Analyzer:
+    """Turns text into weighted search terms."""
+
+    COMPOUND_WEIGHT = 0.6
+    MIN_PART = 4
+
+    def __init__(self, synonyms: Synonyms, vocabulary: frozenset[str] = frozenset()):
+        self.synonyms = synonyms
+        # Stems known from the corpus; compound parts must be among them.
+        self.vocabulary = vocabulary
+
+    def with_vocabulary(self, vocabulary: frozenset[str]) -> Analyzer:
+        return Analyzer(self.synonyms, vocabulary)
+
+    def terms(self, tokens: list[str]) -> dict[str, float]:
+        """Weighted terms of folded tokens: stems, synonym groups and compound parts."""
+        weights: dict[str, float] = {}
+
+        def add(term: str, weight: float) -> None:
+            weights[term] = weights.get(term, 0.0) + weight
+
+        for _start, _end, group in self.synonyms.find(tokens):
+            add(group, 1.0)
+        for token in tokens:
+            if token in STOPWORDS or len(token) < 2:
+                continue
+            add(stem(token), 1.0)
+            for part in self.split_compound(token):
+                add(part, self.COMPOUND_WEIGHT)
+        return weights
+
+    def split_compound(self, token: str) -> list[str]:
+        """Known parts of a compound: 'schoolprotocol' → ['school', 'protocol']."""
+        if not self.vocabulary or len(token) < 2 * self.MIN_PART + 1:
+            return []
+        return _split(token, self.vocabulary, self.MIN_PART)
+
+
+def _split(token: str, vocabulary: frozenset[str], min_part: int) -> list[str]:
+    # Shortest head first, so the longest known tail wins: Dutch compounds are head-final.
+    for i in range(min_part, len(token) - min_part + 1):
+        left, right = token[:i], token[i:]
+        tail = stem(right)
+        if tail not in vocabulary:
+            continue
+        # A linking 's', 'e' or 'en' may join the parts: 'veiligheidshuis', 'jongerenwerk'.
+        for head in (left, left[:-1] if left.endswith(("s", "e")) else "", left[:-2] if left.endswith("en") else ""):
+            if len(head) >= min_part and stem(head) in vocabulary:
+                return [stem(head), tail]
+    return []

@@ -1,0 +1,152 @@
+"""`make run`: set everything up, start the three services, stop them on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import ROOT, Settings
+from bot.knowledge_cli import load
+from bot.training.model import ensure_model
+
+READY_TIMEOUT = 300
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    log: Path
+    process: subprocess.Popen | None = None
+
+
+def services_for(settings: Settings, model: Path) -> list[Service]:
+    logs = ROOT / "var" / "logs"
+    python = sys.executable
+    return [
+        Service(
+            "actieserver",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+            f"http://{settings.host}:{settings.action_port}/health",
+            logs / "actions.log",
+        ),
+        Service(
+            "Rasa-server",
+            [
+                python,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(model),
+                "--interface",
+                settings.host,
+                "--port",
+                str(settings.rasa_port),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--endpoints",
+                str(ROOT / "endpoints.yml"),
+                "--cors",
+                settings.web_url,
+            ],  # fmt: skip
+            f"{settings.rasa_url}/webhooks/rest/",
+            logs / "rasa.log",
+        ),
+        Service("webapp", [python, "-m", "bot", "web"], f"{settings.web_url}/health", logs / "web.log"),
+    ]
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        JEP_ACTION_URL=settings.action_url,
+        SANIC_HOST=settings.host,  # the action server binds here
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def start(services: list[Service], env: dict[str, str]) -> None:
+    for service in services:
+        service.log.parent.mkdir(parents=True, exist_ok=True)
+        with service.log.open("ab") as log:
+            service.process = subprocess.Popen(
+                service.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+
+def wait_until_ready(services: list[Service], timeout: float = READY_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(services)
+    while pending:
+        for service in list(pending):
+            if service.process.poll() is not None:
+                raise RuntimeError(f"{service.name} is gestopt (code {service.process.returncode}); zie {service.log}")
+            if _answers(service.health_url):
+                print(f"  {service.name} draait", flush=True)
+                pending.remove(service)
+        if time.monotonic() > deadline:
+            names = ", ".join(s.name for s in pending)
+            raise RuntimeError(f"{names} niet klaar na {timeout:.0f} s; zie de logbestanden in var/logs")
+        time.sleep(1)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def stop(services: list[Service]) -> None:
+    for service in services:
+        if service.process and service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGTERM)
+    for service in services:
+        if service.process:
+            try:
+                service.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(service.process.pid, signal.SIGKILL)
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def run(settings: Settings) -> int:
+    print("1/3 Kennisbank laden", flush=True)
+    if load(settings, settings.knowledge_dir) != 0:
+        return 1
+    print("2/3 Model controleren", flush=True)
+    model = ensure_model(settings)
+    print("3/3 Diensten starten (het laden van het model duurt even)", flush=True)
+    services = services_for(settings, model)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        start(services, child_environment(settings))
+        wait_until_ready(services)
+        print(f"\nDe assistent draait. Open {settings.web_url} in je browser.", flush=True)
+        print("Logbestanden staan in var/logs. Stoppen: Ctrl-C.\n", flush=True)
+        while True:
+            for service in services:
+                if service.process.poll() is not None:
+                    raise RuntimeError(f"{service.name} is onverwacht gestopt; zie {service.log}")
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStoppen...", flush=True)
+        return 0
+    except RuntimeError as problem:
+        print(f"fout: {problem}", file=sys.stderr)
+        return 1
+    finally:
+        stop(services)

@@ -1,0 +1,35 @@
+"""The services actions and web handlers use, built once per process from config.
+
+Tests build their own `Services` around an in-memory database instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy.orm import sessionmaker
+
+from bot.config import Settings, load_settings
+from bot.escalation.hours import OfficeHours
+from bot.escalation.tickets import EscalationService
+from bot.knowledge.service import KnowledgeService
+from bot.store import make_engine, make_sessionmaker
+
+
+@dataclass(frozen=True)
+class Services:
+    factory: sessionmaker
+    knowledge: KnowledgeService
+    escalation: EscalationService
+
+
+def build_services(settings: Settings, factory: sessionmaker | None = None) -> Services:
+    factory = factory or make_sessionmaker(make_engine(settings.db_url))
+    hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
+    return Services(factory=factory, knowledge=KnowledgeService(factory), escalation=EscalationService(factory, hours))
+
+
+@lru_cache(maxsize=1)
+def default_services() -> Services:
+    return build_services(load_settings())

@@ -1,0 +1,88 @@
+"""SQLAlchemy models of the project's own tables (not Rasa's tracker store)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+
+    id = Column(String(64), primary_key=True)
+    label = Column(String(200), nullable=False)
+    scope = Column(Text, nullable=False, default="")
+    keywords = Column(JSON, nullable=False, default=list)
+
+
+class Audience(Base):
+    __tablename__ = "audiences"
+
+    id = Column(String(64), primary_key=True)
+    label = Column(String(200), nullable=False)
+    keywords = Column(JSON, nullable=False, default=list)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id = Column(String(120), primary_key=True)
+    title = Column(String(300), nullable=False)
+    summary = Column(Text, nullable=False)
+    body = Column(Text, nullable=False)
+    topics = Column(JSON, nullable=False)
+    audiences = Column(JSON, nullable=False)
+    keywords = Column(JSON, nullable=False, default=list)
+    updated = Column(Date, nullable=False, default=date.today)
+    source = Column(String(300), nullable=False)
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+
+    id = Column(String(120), primary_key=True)
+    name = Column(String(300), nullable=False)
+    description = Column(Text, nullable=False)
+    topics = Column(JSON, nullable=False)
+    audiences = Column(JSON, nullable=False)
+    regions = Column(JSON, nullable=False)
+    services = Column(JSON, nullable=False)
+    keywords = Column(JSON, nullable=False, default=list)
+    phone = Column(String(40))
+    url = Column(String(300))
+
+
+class SynonymGroup(Base):
+    """Words search treats as one: the first is the group's name."""
+
+    __tablename__ = "synonym_groups"
+
+    id = Column(String(120), primary_key=True)
+    terms = Column(JSON, nullable=False)
+
+
+class KnowledgeState(Base):
+    """One row: bumped on every load that changed something, so caches know to rebuild."""
+
+    __tablename__ = "knowledge_state"
+
+    id = Column(Integer, primary_key=True)
+    version = Column(Integer, nullable=False, default=0)
+    loaded_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket = Column(String(32), unique=True)
+    reason = Column(String(32), nullable=False)
+    mode = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False, default="open")
+    conversation_id = Column(String(200), nullable=False, index=True)
+    topic = Column(String(64))
+    created_at = Column(DateTime, nullable=False, default=datetime.utcnow)

@@ -1,0 +1,1 @@
+"""Training: models from the NLU data, and which one runs."""

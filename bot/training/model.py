@@ -1,0 +1,55 @@
+"""Train only when the data, config or domain changed.
+
+The model file is named after a hash of everything training reads, so a model
+that matches the files on disk is simply found, and a stale one is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.config import ROOT, Settings
+
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+
+
+def fingerprint(root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(settings: Settings) -> Path:
+    return settings.models_dir / f"jep-{fingerprint()}.tar.gz"
+
+
+def ensure_model(settings: Settings) -> Path:
+    """The model for the current files, trained first if there is none."""
+    path = model_path(settings)
+    if path.exists():
+        print(f"Model is actueel: {path.name}", flush=True)
+        return path
+    print("Data, config of domain is veranderd: het model wordt getraind (enkele minuten)...", flush=True)
+    started = time.monotonic()
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(ROOT / "config.yml"),
+        "--domain", str(ROOT / "domain.yml"),
+        "--data", str(ROOT / "data"),
+        "--out", str(settings.models_dir),
+        "--fixed-model-name", path.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0 or not path.exists():
+        raise SystemExit(f"Training mislukt (code {result.returncode}); zie de uitvoer hierboven.")
+    print(f"Model getraind in {time.monotonic() - started:.0f} s: {path.name}", flush=True)
+    return path

@@ -1,0 +1,1 @@
+"""The web app: chat page and article pages (port 8000)."""

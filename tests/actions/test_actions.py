@@ -1,0 +1,116 @@
+from sqlalchemy import select
+
+from actions.base import question_text
+from actions.escalation import ActionAcuteDanger, ActionEscalate, ActionHandleFallback, ActionTellHours
+from actions.knowledge import ActionSearchKnowledge
+from actions.providers import ActionFindProviders
+from bot.store import Escalation, unit_of_work
+from tests.actions.conftest import make_tracker, responses, user_event
+
+ARTICLE_KEYS = {"id", "title", "summary", "url", "topics", "score"}
+PROVIDER_KEYS = {"id", "name", "description", "topics", "audiences", "regions", "services", "phone", "url"}
+ESCALATION_KEYS = {"type", "ticket", "reason", "mode", "phone", "open_now", "hours", "emergency"}
+
+
+def custom(messages, kind):
+    return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == kind]
+
+
+def test_a_knowledge_question_gets_an_articles_payload_first(run_action):
+    question = "Hoe praat ik met een leerling over complottheorieën?"
+    messages = run_action(ActionSearchKnowledge, make_tracker(question, "ask_knowledge"))
+    assert responses(messages) == ["articles", "utter_articles_followup"]
+    [payload] = custom(messages, "articles")
+    assert payload["query"] == question
+    assert 1 <= len(payload["items"]) <= 5
+    for item in payload["items"]:
+        assert set(item) == ARTICLE_KEYS
+        assert item["url"] == f"/kennis/{item['id']}"
+        assert 0 < item["score"] <= 1
+    assert "complotdenken" in payload["items"][0]["topics"]
+
+
+def test_the_recognised_topic_steers_the_ranking(run_action):
+    entities = [{"entity": "topic", "value": "ouders"}]
+    messages = run_action(ActionSearchKnowledge, make_tracker("zorgen over een zoon", "ask_knowledge", entities))
+    assert custom(messages, "articles")[0]["items"][0]["topics"][0] == "ouders"
+
+
+def test_a_question_without_matching_articles_says_so(run_action):
+    messages = run_action(ActionSearchKnowledge, make_tracker("qwxz vbnm", "ask_knowledge"))
+    assert responses(messages) == ["utter_no_articles"]
+
+
+def test_the_answer_to_the_clarifying_question_is_searched_with_the_description():
+    history = [
+        user_event("ik maak me zorgen over een leerling", "describe_concern"),
+        {"event": "action", "name": "utter_ask_concern_details"},
+        {"event": "bot", "text": "Wat zie of hoor je precies?"},
+    ]
+    tracker = make_tracker("hij deelt steeds filmpjes op tiktok", "ask_knowledge", history=history)
+    assert question_text(tracker) == "ik maak me zorgen over een leerling hij deelt steeds filmpjes op tiktok"
+    assert question_text(make_tracker("alleen dit", "ask_knowledge")) == "alleen dit"
+
+
+def test_acute_danger_in_a_knowledge_question_still_gets_112_first(run_action):
+    tracker = make_tracker("er loopt nu een jongen met een mes door de school, wat moet ik doen", "ask_knowledge")
+    messages = run_action(ActionSearchKnowledge, tracker)
+    assert responses(messages)[0] == "utter_acute_112"
+
+
+def test_providers_follow_the_contract(run_action):
+    messages = run_action(ActionFindProviders, make_tracker("Waar kunnen ouders terecht met zorgen?", "find_provider"))
+    assert responses(messages) == ["providers", "utter_providers_followup"]
+    [payload] = custom(messages, "providers")
+    assert payload["items"] and all(set(item) == PROVIDER_KEYS for item in payload["items"])
+    assert any("ouders" in item["topics"] for item in payload["items"][:3])
+
+
+def test_a_request_for_a_person_gets_the_advieslijn_and_a_ticket(run_action, services):
+    tracker = make_tracker("ik wil een adviseur spreken", "request_human", sender="gesprek-adviseur")
+    messages = run_action(ActionEscalate, tracker)
+    assert responses(messages) == ["utter_escalation_open", "escalation"]
+    assert messages[0]["hours"] == "maandag t/m vrijdag 09:00–17:00"
+    [payload] = custom(messages, "escalation")
+    assert set(payload) == ESCALATION_KEYS
+    assert payload["phone"] == "070 333 45 58" and payload["reason"] == "user_request"
+    assert payload["mode"] == "phone" and payload["open_now"] is True and payload["emergency"] is None
+    with unit_of_work(services.factory) as session:
+        stored = session.execute(select(Escalation).where(Escalation.ticket == payload["ticket"])).scalar_one()
+        assert stored.conversation_id == "gesprek-adviseur" and stored.reason == "user_request"
+
+
+def test_negative_feedback_escalates_with_its_reason(run_action):
+    messages = run_action(ActionEscalate, make_tracker("hier heb ik niks aan", "feedback_negative"))
+    assert custom(messages, "escalation")[0]["reason"] == "negative_feedback"
+
+
+def test_acute_danger_says_112_first_then_the_advieslijn(run_action):
+    messages = run_action(ActionAcuteDanger, make_tracker("hij heeft een wapen", "acute_danger"))
+    assert responses(messages) == ["utter_acute_112", "escalation", "utter_acute_followup"]
+    [payload] = custom(messages, "escalation")
+    assert payload["reason"] == "acute" and payload["emergency"] == "112"
+
+
+def test_fallback_asks_to_rephrase_first_and_offers_an_advisor_the_second_time(run_action):
+    first = run_action(ActionHandleFallback, make_tracker("blabla", "nlu_fallback"))
+    assert responses(first) == ["utter_ask_rephrase"]
+    history = [user_event("blabla", "nlu_fallback"), {"event": "action", "name": "action_handle_fallback"}]
+    second = run_action(ActionHandleFallback, make_tracker("nog steeds blabla", "nlu_fallback", history=history))
+    assert responses(second) == ["utter_fallback_advisor", "utter_escalation_open", "escalation"]
+    assert custom(second, "escalation")[0]["reason"] == "low_confidence"
+
+
+def test_a_fallback_after_an_understood_message_starts_counting_again(run_action):
+    history = [
+        user_event("blabla", "nlu_fallback"),
+        user_event("hallo", "greet"),
+    ]
+    messages = run_action(ActionHandleFallback, make_tracker("blabla", "nlu_fallback", history=history))
+    assert responses(messages) == ["utter_ask_rephrase"]
+
+
+def test_hours_are_told_with_the_current_state(run_action):
+    messages = run_action(ActionTellHours, make_tracker("wanneer zijn jullie bereikbaar", "ask_hours"))
+    assert responses(messages) == ["utter_hours_open"]
+    assert messages[0]["hours"] == "maandag t/m vrijdag 09:00–17:00"

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.config import ROOT, load_settings
+from bot.knowledge.loader import load_knowledge
+from bot.services import build_services
+from bot.store import make_engine, make_sessionmaker
+
+KNOWLEDGE = ROOT / "knowledge"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    return dataclasses.replace(
+        load_settings(),
+        db_url=f"sqlite:///{tmp_path / 'jep.db'}",
+        tracker_db_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+        models_dir=tmp_path / "models",
+    )
+
+
+@pytest.fixture
+def factory():
+    """A fresh in-memory database for each test."""
+    return make_sessionmaker(make_engine("sqlite://"))
+
+
+@pytest.fixture(scope="session")
+def loaded_factory():
+    """The real knowledge files, loaded once into an in-memory database."""
+    factory = make_sessionmaker(make_engine("sqlite://"))
+    load_knowledge(KNOWLEDGE, factory)
+    return factory
+
+
+@pytest.fixture(scope="session")
+def services(loaded_factory):
+    return build_services(load_settings(), loaded_factory)

@@ -1,0 +1,50 @@
+from bot.knowledge.text import Analyzer, Synonyms, fold, stem, words
+from bot.knowledge.typos import TypoCorrector, distance
+
+
+def test_fold_removes_case_and_diacritics():
+    assert fold("Complottheorieën ÉN Cliënt") == "complottheorieen en client"
+    assert words("Rechts-extremisme, 2026!") == ["rechts", "extremisme", "2026"]
+
+
+def test_stem_brings_inflections_together():
+    assert stem("radicaliseert") == stem("radicaliseren") == stem("radicalisering") == stem("geradicaliseerde")
+    assert stem("families") == stem("familie")
+    assert stem("leerlingen") == stem("leerling")
+
+
+def test_synonyms_join_spelling_variants_and_phrases():
+    synonyms = Synonyms([["rechts-extremisme", "extreemrechts", "extreem rechts", "rechtsextremisme"]])
+    analyzer = Analyzer(synonyms)
+    group = "syn:rechts-extremisme"
+    assert group in analyzer.terms(words("Hij is extreemrechts"))
+    assert group in analyzer.terms(words("extreem rechts groepje"))
+    assert group in analyzer.terms(words("over rechts-extremisme"))
+    assert group in analyzer.terms(words("rechtsextremisme"))
+
+
+def test_compounds_are_split_into_known_parts():
+    analyzer = Analyzer(Synonyms([]), frozenset({stem("school"), stem("protocol"), stem("jongeren"), stem("werk")}))
+    assert {stem("school"), stem("protocol")} <= set(analyzer.terms(["schoolprotocol"]))
+    # A linking 's' joins the parts of many Dutch compounds.
+    assert {stem("school"), stem("protocol")} <= set(analyzer.terms(["schoolsprotocol"]))
+
+
+def test_stop_words_are_not_terms():
+    assert not Analyzer(Synonyms([])).terms(words("hoe moet ik dat doen"))
+
+
+def test_distance_counts_transpositions_once():
+    assert distance("radicaal", "radiacal") == 1
+    assert distance("ouders", "oudres") == 1
+    assert distance("gesprek", "gesprek") == 0
+
+
+def test_typos_are_corrected_to_frequent_corpus_words():
+    corrector = TypoCorrector({"polarisatie": 10, "radicalisering": 20, "ouders": 5, "ouder": 1})
+    assert corrector.correct("polarsatie") == "polarisatie"
+    assert corrector.correct("radicalisring") == "radicalisering"
+    assert corrector.correct("radikalisering") == "radicalisering"
+    assert corrector.correct("oudrs") == "ouders"
+    assert corrector.correct("supermarkt") is None
+    assert corrector.correct("ouders") is None  # known words stay as they are
