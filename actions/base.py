@@ -51,7 +51,14 @@ class ServiceAction(Action, ABC):
 
 
 def latest_text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
+    """The professional's latest words; a button press ("/find_provider") refers to the message before it."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text.startswith("/"):
+        return text
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and not (event.get("text") or "/").startswith("/"):
+            return event["text"]
+    return ""
 
 
 def latest_entity(tracker: Tracker, name: str) -> str | None:
@@ -77,6 +84,14 @@ def question_text(tracker: Tracker) -> str:
                 seen_current = True
                 continue
             return f"{event.get('text') or ''} {text}".strip() if asked else text
-        if seen_current and kind == "action" and event.get("name") == CLARIFYING_QUESTION:
+        if seen_current and kind == "bot" and (event.get("metadata") or {}).get("utter_action") == CLARIFYING_QUESTION:
             asked = True
     return text
+
+
+def best_guess(tracker: Tracker) -> str | None:
+    """The NLU's most likely intent, also when it was not sure enough to act on it."""
+    for intent in (tracker.latest_message or {}).get("intent_ranking") or []:
+        if intent.get("name") != "nlu_fallback":
+            return intent.get("name")
+    return None

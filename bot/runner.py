@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -74,6 +75,20 @@ def child_environment(settings: Settings) -> dict[str, str]:
     return env
 
 
+def check_ports_free(settings: Settings) -> None:
+    for name, port in (("actieserver", settings.action_port), ("Rasa-server", settings.rasa_port),
+                       ("webapp", settings.web_port)):  # fmt: skip
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((settings.host, port))
+            except OSError:
+                raise RuntimeError(
+                    f"poort {port} voor de {name} is al in gebruik; stop wat daar draait "
+                    f"of kies een andere poort (zie README, Configuratie)"
+                ) from None
+
+
 def start(services: list[Service], env: dict[str, str]) -> None:
     for service in services:
         service.log.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +147,9 @@ def run(settings: Settings) -> int:
     print("3/3 Diensten starten (het laden van het model duurt even)", flush=True)
     services = services_for(settings, model)
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
     try:
+        check_ports_free(settings)
         start(services, child_environment(settings))
         wait_until_ready(services)
         print(f"\nDe assistent draait. Open {settings.web_url} in je browser.", flush=True)

@@ -23,6 +23,10 @@ TOPIC_BOOST_OTHER = 0.2  # ... when one of its other topics is
 AUDIENCE_BOOST = 0.1
 TYPO_WEIGHT = 0.8
 MIN_SCORE = 2.0  # below this raw score an item is not an answer
+# Raw scores seen on the NLU data (data/nlu, tests/nlu_test.yml): out-of-scope
+# messages and vague concerns stay below 7; knowledge questions score 3 to 12.
+CONFIDENT_SCORE = 7.0  # the search may answer a message the NLU was unsure of
+SPECIFIC_SCORE = 8.0  # a concern that matches this well is specific enough to answer at once
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ class SearchIndex:
         tokens, weights = [], []
         for token in words(text):
             corrected = None
-            if stem(token) not in self.analyzer.vocabulary and token not in STOPWORDS:
+            known = stem(token) in self.analyzer.vocabulary or stem(token) in self.analyzer.synonyms.by_stem
+            if not known and token not in STOPWORDS:
                 corrected = self.typos.correct(token)
             tokens.append(corrected or token)
             weights.append(TYPO_WEIGHT if corrected else 1.0)

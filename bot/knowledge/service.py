@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.knowledge.search import Document, SearchIndex
+from bot.knowledge.search import MIN_SCORE, Document, SearchIndex
 from bot.knowledge.text import Synonyms, fold, words
 from bot.store import Article, Audience, KnowledgeState, Provider, SynonymGroup, Topic, unit_of_work
 
@@ -39,17 +39,27 @@ class KnowledgeService:
         self._lock = threading.Lock()
 
     def search_articles(
-        self, text: str, topic: str | None = None, audience: str | None = None, limit: int = 5
+        self,
+        text: str,
+        topic: str | None = None,
+        audience: str | None = None,
+        limit: int = 5,
+        min_score: float = MIN_SCORE,
     ) -> list[dict]:
         catalogue = self.catalogue()
-        hits = catalogue.article_index.search(text, topic=topic, audience=audience, limit=limit)
+        hits = catalogue.article_index.search(text, topic=topic, audience=audience, limit=limit, min_score=min_score)
         return [dict(catalogue.articles[hit.id], score=hit.score) for hit in hits]
 
     def find_providers(
-        self, text: str, topic: str | None = None, audience: str | None = None, limit: int = 5
+        self,
+        text: str,
+        topic: str | None = None,
+        audience: str | None = None,
+        limit: int = 5,
+        min_score: float = MIN_SCORE,
     ) -> list[dict]:
         catalogue = self.catalogue()
-        hits = catalogue.provider_index.search(text, topic=topic, audience=audience, limit=limit)
+        hits = catalogue.provider_index.search(text, topic=topic, audience=audience, limit=limit, min_score=min_score)
         return [dict(catalogue.providers[hit.id], score=hit.score) for hit in hits]
 
     def providers_for_topic(self, topic: str, limit: int = 5) -> list[dict]:

@@ -19,16 +19,19 @@ WORD = re.compile(r"[a-z0-9]+")
 # Snowball's Dutch stop words plus words every question has ("hoe", "wat doe ik").
 STOPWORDS = frozenset(
     """
-    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen doe
-    door dus een eens en er ge geen geweest haar had heb hebben heeft hem het hier hij hoe
-    hun iemand iets ik in is ja je jij jou jouw kan kun kunnen kunt kon man me meer men met
-    mij mijn moet moeten na naar niet niets nog nu of om omdat onder ons ook op over reeds
-    te tegen toch toen tot u uit uw van veel voor want waren was wat we wel welk welke werd
-    wie wij wil worden wordt zal ze zelf zich zij zijn zo zonder zou zouden mag mogen
-    gaat gaan ga moet even eigenlijk echt nou dus best heel erg graag iemand waar wanneer
-    waarom hoeveel mijzelf jezelf onze jullie hen wordt zit zitten zeggen zegt iets steeds
+    de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar
+    om hem dan zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar
+    haar naar heb hoe heeft hebben deze u want nog zal me zij nu ge geen omdat iets worden
+    toch al waren veel meer doen toen moet ben zonder kan hun dus alles onder ja eens hier
+    wie werd altijd doch wordt wezen kunnen ons zelf tegen na reeds wil kon niets uw iemand
+    geweest andere jij jou jouw kun kunt mag mogen moeten gaat gaan ga even eigenlijk echt
+    nou best heel erg graag waar wanneer waarom hoeveel welk welke mijzelf jezelf onze jullie
+    hen zit zitten zeggen zegt steeds alleen we wij wel weer ooit dingen ding iets goed
     """.split()
 )
+
+# Derivational endings are no compound parts: 'zorgelijk' is not 'zorg' + 'lijk'.
+SUFFIXES = frozenset("lijk lijke heid heden baar bare isch ische achtig loos loze zaam zame ling tje".split())
 
 _stemmer = snowballstemmer.stemmer("dutch")
 
@@ -120,10 +123,13 @@ class Analyzer:
         def add(term: str, weight: float) -> None:
             weights[term] = weights.get(term, 0.0) + weight
 
-        for _start, _end, group in self.synonyms.find(tokens):
+        covered: set[int] = set()
+        for start, end, group in self.synonyms.find(tokens):
             add(group, 1.0)
-        for token in tokens:
-            if token in STOPWORDS or len(token) < 2:
+            covered.update(range(start, end))
+        for position, token in enumerate(tokens):
+            # A word in a synonym group counts once, as its group.
+            if position in covered or token in STOPWORDS or len(token) < 2:
                 continue
             add(stem(token), 1.0)
             for part in self.split_compound(token):
@@ -142,7 +148,7 @@ def _split(token: str, vocabulary: frozenset[str], min_part: int) -> list[str]:
     for i in range(min_part, len(token) - min_part + 1):
         left, right = token[:i], token[i:]
         tail = stem(right)
-        if tail not in vocabulary:
+        if tail not in vocabulary or right in SUFFIXES or tail in SUFFIXES:
             continue
         # A linking 's', 'e' or 'en' may join the parts: 'veiligheidshuis', 'jongerenwerk'.
         for head in (left, left[:-1] if left.endswith(("s", "e")) else "", left[:-2] if left.endswith("en") else ""):

@@ -87,5 +87,5 @@ def create_app(settings: Settings, services: Services, name: str = "jep_web") ->
 
 def serve(settings: Settings) -> int:
     app = create_app(settings, build_services(settings))
-    app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False, single_process=True)
+    app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False, workers=1)
     return 0

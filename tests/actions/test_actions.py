@@ -1,8 +1,9 @@
 from sqlalchemy import select
 
-from actions.base import question_text
-from actions.escalation import ActionAcuteDanger, ActionEscalate, ActionHandleFallback, ActionTellHours
-from actions.knowledge import ActionSearchKnowledge
+from actions.base import latest_text, question_text
+from actions.escalation import ActionAcuteDanger, ActionEscalate, ActionTellHours
+from actions.fallback import ActionHandleFallback
+from actions.knowledge import ActionClarifyConcern, ActionExplainPrivacy, ActionSearchKnowledge
 from actions.providers import ActionFindProviders
 from bot.store import Escalation, unit_of_work
 from tests.actions.conftest import make_tracker, responses, user_event
@@ -44,12 +45,33 @@ def test_a_question_without_matching_articles_says_so(run_action):
 def test_the_answer_to_the_clarifying_question_is_searched_with_the_description():
     history = [
         user_event("ik maak me zorgen over een leerling", "describe_concern"),
-        {"event": "action", "name": "utter_ask_concern_details"},
-        {"event": "bot", "text": "Wat zie of hoor je precies?"},
+        {"event": "action", "name": "action_clarify_concern"},
+        {
+            "event": "bot",
+            "text": "Wat zie of hoor je precies?",
+            "metadata": {"utter_action": "utter_ask_concern_details"},
+        },
     ]
     tracker = make_tracker("hij deelt steeds filmpjes op tiktok", "ask_knowledge", history=history)
     assert question_text(tracker) == "ik maak me zorgen over een leerling hij deelt steeds filmpjes op tiktok"
     assert question_text(make_tracker("alleen dit", "ask_knowledge")) == "alleen dit"
+
+
+def test_a_vague_concern_gets_the_clarifying_question(run_action):
+    messages = run_action(ActionClarifyConcern, make_tracker("ik maak me zorgen over een leerling", "describe_concern"))
+    assert responses(messages) == ["utter_ask_concern_details"]
+
+
+def test_a_concern_that_names_a_topic_gets_articles_at_once(run_action):
+    entities = [{"entity": "topic", "value": "online"}]
+    tracker = make_tracker("ik maak me zorgen over wat een leerling op tiktok deelt", "describe_concern", entities)
+    messages = run_action(ActionClarifyConcern, tracker)
+    assert responses(messages) == ["articles", "utter_articles_followup"]
+
+
+def test_a_button_press_refers_to_the_question_before_it():
+    history = [user_event("waar kunnen ouders terecht", "ask_knowledge")]
+    assert latest_text(make_tracker("/find_provider", "find_provider", history=history)) == "waar kunnen ouders terecht"
 
 
 def test_acute_danger_in_a_knowledge_question_still_gets_112_first(run_action):
@@ -101,6 +123,33 @@ def test_fallback_asks_to_rephrase_first_and_offers_an_advisor_the_second_time(r
     assert custom(second, "escalation")[0]["reason"] == "low_confidence"
 
 
+def fallback_tracker(text, guess, history=()):
+    tracker = make_tracker(text, "nlu_fallback", history=history)
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": guess, "confidence": 0.3},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    return tracker
+
+
+def test_an_unsure_knowledge_guess_that_the_search_confirms_gets_articles(run_action):
+    messages = run_action(ActionHandleFallback, fallback_tracker("soevereinen erkennen de rechtsstaat niet, wat willen ze", "ask_knowledge"))
+    assert responses(messages) == ["articles", "utter_articles_followup"]
+
+
+def test_an_unsure_provider_guess_that_the_search_confirms_gets_providers(run_action):
+    messages = run_action(ActionHandleFallback, fallback_tracker("familiesteunpunt", "find_provider"))
+    assert responses(messages) == ["providers", "utter_providers_followup"]
+
+
+def test_an_unsure_guess_without_matches_asks_to_rephrase(run_action):
+    messages = run_action(ActionHandleFallback, fallback_tracker("hoe laat gaat de bakker open", "ask_knowledge"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+    messages = run_action(ActionHandleFallback, fallback_tracker("soevereinen", "out_of_scope"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+
+
 def test_a_fallback_after_an_understood_message_starts_counting_again(run_action):
     history = [
         user_event("blabla", "nlu_fallback"),
@@ -114,3 +163,15 @@ def test_hours_are_told_with_the_current_state(run_action):
     messages = run_action(ActionTellHours, make_tracker("wanneer zijn jullie bereikbaar", "ask_hours"))
     assert responses(messages) == ["utter_hours_open"]
     assert messages[0]["hours"] == "maandag t/m vrijdag 09:00–17:00"
+
+
+def test_privacy_of_this_chat_is_explained(run_action):
+    messages = run_action(ActionExplainPrivacy, make_tracker("wordt dit gesprek opgeslagen", "ask_privacy"))
+    assert responses(messages) == ["utter_privacy"]
+
+
+def test_privacy_in_the_professionals_work_also_gets_articles(run_action):
+    question = "mag ik informatie over een minderjarige delen met de wijkagent zonder toestemming van de ouders"
+    messages = run_action(ActionExplainPrivacy, make_tracker(question, "ask_privacy"))
+    assert responses(messages) == ["utter_privacy", "utter_privacy_at_work", "articles"]
+    assert "privacy" in custom(messages, "articles")[0]["items"][0]["topics"]

@@ -22,7 +22,7 @@ def test_every_response_used_in_code_exists_in_the_domain():
     used = set()
     for path in [*(ROOT / "actions").glob("*.py"), *(ROOT / "bot").rglob("*.py")]:
         used |= set(re.findall(r"response=\"(utter_\w+)\"", path.read_text(encoding="utf-8")))
-        used |= set(re.findall(r"\"(utter_\w+)\"", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"= \"(utter_\w+)\"", path.read_text(encoding="utf-8")))
     assert used, "no responses found in code"
     assert used <= set(DOMAIN["responses"])
 
