@@ -134,7 +134,10 @@ def fallback_tracker(text, guess, history=()):
 
 
 def test_an_unsure_knowledge_guess_that_the_search_confirms_gets_articles(run_action):
-    messages = run_action(ActionHandleFallback, fallback_tracker("soevereinen erkennen de rechtsstaat niet, wat willen ze", "ask_knowledge"))
+    messages = run_action(
+        ActionHandleFallback,
+        fallback_tracker("soevereinen erkennen de rechtsstaat niet, wat willen ze", "ask_knowledge"),
+    )
     assert responses(messages) == ["articles", "utter_articles_followup"]
 
 
