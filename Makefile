@@ -11,12 +11,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
 
-.PHONY: run test setup lint unit validate train conversations search-eval nlu-eval clean
+.PHONY: run test setup lint unit validate train conversations browser chromium search-eval clean
 
 run: setup
 	$(PY) -m bot run
 
-test: setup lint unit validate conversations
+test: setup lint unit validate conversations browser
 	@echo "make test: alle controles geslaagd."
 
 setup: $(VENV)/.installed
@@ -34,7 +34,7 @@ lint: setup
 	$(PY) -m ruff check bot actions tests
 
 unit: setup
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q tests --ignore=tests/browser
 
 validate: setup
 	$(RASA) data validate --domain domain.yml --data data --config config.yml
@@ -45,6 +45,16 @@ train: setup
 conversations: train
 	$(RASA) test core --model $$($(PY) -c 'from bot.config import load_settings; from bot.training.model import model_path; print(model_path(load_settings()))') \
 		--stories tests/conversations --fail-on-prediction-errors --out var/results/conversations
+
+# Browser tests drive Debian's Chromium with Playwright; no browser is downloaded.
+browser: train chromium
+	$(PY) -m pytest -q tests/browser
+
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then echo "Chromium installeren (Debian-pakket)..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "fout: Chromium ontbreekt; installeer het Debian-pakket: sudo apt-get install chromium"; exit 1; fi; }
 
 search-eval: setup
 	$(PY) -m bot knowledge eval

@@ -35,6 +35,7 @@ class Settings:
     office_days: str
     office_hours: str
     timezone: str
+    allowed_origins: tuple[str, ...]
 
     @property
     def action_url(self) -> str:
@@ -51,16 +52,20 @@ class Settings:
 
 def load_settings() -> Settings:
     var = ROOT / "var"
+    host = _env("JEP_HOST", "localhost")
+    web_port = int(_env("JEP_WEB_PORT", "8000"))
+    own_origins = f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
     return Settings(
         db_url=_env("JEP_DB_URL", _sqlite_url(var / "jep.db")),
         tracker_db_url=_env("JEP_TRACKER_DB_URL", _sqlite_url(var / "tracker.db")),
         knowledge_dir=Path(_env("JEP_KNOWLEDGE_DIR", str(ROOT / "knowledge"))),
         models_dir=Path(_env("JEP_MODELS_DIR", str(ROOT / "models"))),
-        host=_env("JEP_HOST", "localhost"),
-        web_port=int(_env("JEP_WEB_PORT", "8000")),
+        host=host,
+        web_port=web_port,
         rasa_port=int(_env("JEP_RASA_PORT", "5005")),
         action_port=int(_env("JEP_ACTION_PORT", "5055")),
         office_days=_env("JEP_OFFICE_DAYS", "1-5"),
         office_hours=_env("JEP_OFFICE_HOURS", "09:00-17:00"),
         timezone=_env("JEP_TIMEZONE", "Europe/Amsterdam"),
+        allowed_origins=tuple(o.strip() for o in _env("JEP_ALLOWED_ORIGINS", own_origins).split(",") if o.strip()),
     )

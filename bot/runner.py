@@ -28,8 +28,7 @@ class Service:
     process: subprocess.Popen | None = None
 
 
-def services_for(settings: Settings, model: Path) -> list[Service]:
-    logs = ROOT / "var" / "logs"
+def services_for(settings: Settings, model: Path, logs: Path = ROOT / "var" / "logs") -> list[Service]:
     python = sys.executable
     return [
         Service(
@@ -56,8 +55,8 @@ def services_for(settings: Settings, model: Path) -> list[Service]:
                 "--endpoints",
                 str(ROOT / "endpoints.yml"),
                 "--cors",
-                settings.web_url,
-            ],  # fmt: skip
+                *settings.allowed_origins,
+            ],
             f"{settings.rasa_url}/webhooks/rest/",
             logs / "rasa.log",
         ),

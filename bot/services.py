@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.config import Settings, load_settings
 from bot.escalation.hours import OfficeHours
 from bot.escalation.tickets import EscalationService
+from bot.feedback import FeedbackService
 from bot.knowledge.service import KnowledgeService
 from bot.store import make_engine, make_sessionmaker
 
@@ -22,12 +23,18 @@ class Services:
     factory: sessionmaker
     knowledge: KnowledgeService
     escalation: EscalationService
+    feedback: FeedbackService
 
 
 def build_services(settings: Settings, factory: sessionmaker | None = None) -> Services:
     factory = factory or make_sessionmaker(make_engine(settings.db_url))
     hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
-    return Services(factory=factory, knowledge=KnowledgeService(factory), escalation=EscalationService(factory, hours))
+    return Services(
+        factory=factory,
+        knowledge=KnowledgeService(factory),
+        escalation=EscalationService(factory, hours),
+        feedback=FeedbackService(factory),
+    )
 
 
 @lru_cache(maxsize=1)

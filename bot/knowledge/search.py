@@ -23,6 +23,7 @@ TOPIC_BOOST_OTHER = 0.2  # ... when one of its other topics is
 AUDIENCE_BOOST = 0.1
 TYPO_WEIGHT = 0.8
 MIN_SCORE = 2.0  # below this raw score an item is not an answer
+INFLECTIONS = ("en", "nen", "ken", "ten", "t", "te", "de", "den", "d", "e", "s", "ing")
 # Raw scores seen on the NLU data (data/nlu, tests/nlu_test.yml): out-of-scope
 # messages and vague concerns stay below 7; knowledge questions score 3 to 12.
 CONFIDENT_SCORE = 7.0  # the search may answer a message the NLU was unsure of
@@ -96,9 +97,16 @@ class SearchIndex:
         tokens, weights = [], []
         for token in words(text):
             corrected = None
-            known = stem(token) in self.analyzer.vocabulary or stem(token) in self.analyzer.synonyms.by_stem
+            synonyms = self.analyzer.synonyms
+            known = (
+                stem(token) in self.analyzer.vocabulary or token in synonyms.by_word or stem(token) in synonyms.by_stem
+            )
             if not known and token not in STOPWORDS:
-                corrected = self.typos.correct(token)
+                inflected = self.inflected(token)
+                if inflected:
+                    token = inflected
+                else:
+                    corrected = self.typos.correct(token)
             tokens.append(corrected or token)
             weights.append(TYPO_WEIGHT if corrected else 1.0)
         terms = self.analyzer.terms(tokens)
@@ -106,6 +114,13 @@ class SearchIndex:
             corrected_stems = {stem(t) for t, w in zip(tokens, weights, strict=False) if w < 1.0}
             terms = {t: (v * TYPO_WEIGHT if t in corrected_stems else v) for t, v in terms.items()}
         return terms
+
+    def inflected(self, token: str) -> str | None:
+        """A corpus word that is `token` plus a verb or plural ending: 'herken' → 'herkennen'."""
+        for ending in INFLECTIONS:
+            if token + ending in self.typos.frequencies:
+                return token + ending
+        return None
 
     def search(
         self,

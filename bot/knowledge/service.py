@@ -16,8 +16,8 @@ from bot.knowledge.search import MIN_SCORE, Document, SearchIndex
 from bot.knowledge.text import Synonyms, fold, words
 from bot.store import Article, Audience, KnowledgeState, Provider, SynonymGroup, Topic, unit_of_work
 
-ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topics": 1.0, "body": 0.6}
-PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topics": 1.0}
+ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topic": 2.0, "topics": 0.5, "body": 0.6}
+PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topic": 2.0, "topics": 0.5}
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ def _build(session, version: int) -> Catalogue:
             "title": row.title,
             "keywords": " ".join(row.keywords),
             "summary": row.summary,
-            "topics": topic_text(row.topics),
+            "topic": topic_text(row.topics[:1]),
+            "topics": topic_text(row.topics[1:]),
             "body": row.body,
         }
         article_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences)))
@@ -137,7 +138,8 @@ def _build(session, version: int) -> Catalogue:
             "keywords": " ".join(row.keywords),
             "description": row.description,
             "services": " ".join(row.services),
-            "topics": topic_text(row.topics),
+            "topic": topic_text(row.topics[:1]),
+            "topics": topic_text(row.topics[1:]),
         }
         provider_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences)))
 

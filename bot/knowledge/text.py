@@ -60,7 +60,11 @@ def stem(word: str) -> str:
         if pattern.match(word):
             word = pattern.sub(replacement, word)
             break
-    return _stemmer.stemWord(word)
+    stemmed = _stemmer.stemWord(word)
+    # Snowball leaves 'herkennen' as 'herkenn'; undoubling joins it with 'herkent'.
+    if len(stemmed) > 3 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiou":
+        stemmed = stemmed[:-1]
+    return stemmed
 
 
 class Synonyms:
@@ -71,8 +75,10 @@ class Synonyms:
     """
 
     MAX_PHRASE = 4
+    MIN_STEM = 5
 
     def __init__(self, groups: list[list[str]]):
+        self.by_word: dict[str, str] = {}
         self.by_stem: dict[str, str] = {}
         self.by_phrase: dict[tuple[str, ...], str] = {}
         for group in groups:
@@ -80,7 +86,10 @@ class Synonyms:
             for variant in group:
                 parts = tuple(words(variant))
                 if len(parts) == 1:
-                    self.by_stem[stem(parts[0])] = name
+                    self.by_word[parts[0]] = name
+                    # Short stems collide ('opeens' and 'open' both stem to 'open'): exact words only.
+                    if len(stem(parts[0])) >= self.MIN_STEM:
+                        self.by_stem[stem(parts[0])] = name
                 elif parts:
                     self.by_phrase[parts[: self.MAX_PHRASE]] = name
 
@@ -95,7 +104,7 @@ class Synonyms:
                     i += length
                     break
             else:
-                group = self.by_stem.get(stem(tokens[i]))
+                group = self.by_word.get(tokens[i]) or self.by_stem.get(stem(tokens[i]))
                 if group:
                     found.append((i, i + 1, group))
                 i += 1

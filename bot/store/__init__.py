@@ -1,13 +1,24 @@
 """The project's own SQL tables, and how to open a session on them."""
 
 from bot.store.db import make_engine, make_sessionmaker, unit_of_work
-from bot.store.models import Article, Audience, Base, Escalation, KnowledgeState, Provider, SynonymGroup, Topic
+from bot.store.models import (
+    Article,
+    Audience,
+    Base,
+    Escalation,
+    Feedback,
+    KnowledgeState,
+    Provider,
+    SynonymGroup,
+    Topic,
+)
 
 __all__ = [
     "Article",
     "Audience",
     "Base",
     "Escalation",
+    "Feedback",
     "KnowledgeState",
     "Provider",
     "SynonymGroup",

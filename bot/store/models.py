@@ -86,3 +86,16 @@ class Escalation(Base):
     conversation_id = Column(String(200), nullable=False, index=True)
     topic = Column(String(64))
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+
+class Feedback(Base):
+    """A professional's rating of an answer ("Was dit nuttig?"), kept with its conversation."""
+
+    __tablename__ = "feedback"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(200), nullable=False, index=True)
+    rating = Column(String(8), nullable=False)  # "up" or "down"
+    query = Column(Text)
+    article_ids = Column(JSON, nullable=False, default=list)
+    created_at = Column(DateTime, nullable=False, default=datetime.utcnow)

@@ -1,25 +1,27 @@
-"""The web app: the chat page professionals use, and the article pages it links to.
+"""The web app: the chat page professionals use, the embeddable widget, and the
+article pages its answers link to.
 
-The chat page talks to this app only; the app forwards messages to Rasa's
-REST channel, so the browser never needs to reach the Rasa server itself.
+The widget talks to the Rasa server over socket.io; this app serves the page,
+the widget's files, the articles, and stores "Was dit nuttig?" ratings.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from pathlib import Path
 
-import aiohttp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import NotFound
 
 from bot.config import Settings
+from bot.feedback import FeedbackError
 from bot.services import Services, build_services
 from bot.web.render import article_html
 
 HERE = Path(__file__).parent
-MAX_MESSAGE = 1000
 log = logging.getLogger(__name__)
 
 
@@ -28,55 +30,69 @@ def create_app(settings: Settings, services: Services, name: str = "jep_web") ->
     app.config.FALLBACK_ERROR_FORMAT = "html"
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     app.static("/static", str(HERE / "static"))
-    rasa_webhook = f"{settings.rasa_url}/webhooks/rest/webhook"
+    allowed = set(settings.allowed_origins)
+    socket_origins = " ".join([settings.rasa_url, settings.rasa_url.replace("http", "ws", 1)])
+    policy = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {socket_origins}; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
+    )
 
     def page(template: str, status: int = 200, **context) -> response.HTTPResponse:
         return response.html(templates.get_template(template).render(**context), status=status)
 
+    @app.middleware("response")
+    async def security_headers(request, reply):
+        reply.headers.setdefault("Content-Security-Policy", policy)
+        reply.headers.setdefault("X-Content-Type-Options", "nosniff")
+        reply.headers.setdefault("Referrer-Policy", "same-origin")
+        origin = request.headers.get("origin")
+        if request.path == "/feedback" and origin in allowed:
+            reply.headers["Access-Control-Allow-Origin"] = origin
+            reply.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+            reply.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            reply.headers["Vary"] = "Origin"
+
     @app.get("/")
     async def chat(request):
-        return page("chat.html")
+        return page("chat.html", rasa_url=settings.rasa_url)
 
     @app.get("/health")
     async def health(request):
         return response.json({"status": "ok"})
 
-    @app.post("/chat")
-    async def send(request):
-        body = request.json if isinstance(request.json, dict) else {}
-        sender, message = str(body.get("sender") or ""), str(body.get("message") or "")
-        if not sender or not message.strip():
-            return response.json({"error": "Geen bericht ontvangen."}, status=400)
-        if len(message) > MAX_MESSAGE:
-            return response.json({"error": f"Je bericht is te lang (meer dan {MAX_MESSAGE} tekens)."}, status=413)
+    @app.options("/feedback")
+    async def feedback_preflight(request):
+        return response.empty()
+
+    @app.post("/feedback")
+    async def feedback(request):
         try:
-            timeout = aiohttp.ClientTimeout(total=60)
-            async with aiohttp.ClientSession(timeout=timeout) as client:
-                async with client.post(rasa_webhook, json={"sender": sender, "message": message}) as reply:
-                    reply.raise_for_status()
-                    return response.json(await reply.json())
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("Rasa server not reachable: %s", type(error).__name__)
-            return response.json({"error": "De assistent is even niet bereikbaar. Probeer het zo opnieuw."}, status=502)
+            body = json.loads(request.body or b"{}")
+            await asyncio.to_thread(
+                services.feedback.rate,
+                str(body.get("session_id") or ""),
+                str(body.get("rating") or ""),
+                query=str(body.get("query") or ""),
+                article_ids=body.get("articles") if isinstance(body.get("articles"), list) else [],
+            )
+        except (ValueError, FeedbackError):
+            return response.json({"error": "Je beoordeling kon niet worden opgeslagen."}, status=400)
+        return response.json({"status": "ok"})
 
     @app.get("/kennis")
     async def articles_by_topic(request):
-        catalogue = services.knowledge.catalogue()
-        topics = services.knowledge.topics()
+        # The store is blocking I/O: keep it off the event loop.
+        catalogue = await asyncio.to_thread(services.knowledge.catalogue)
+        articles = catalogue.articles.values()
         groups = [
-            (
-                topic,
-                sorted(
-                    (a for a in catalogue.articles.values() if a["topics"][0] == topic["id"]), key=lambda a: a["title"]
-                ),
-            )
-            for topic in topics
+            (topic, sorted((a for a in articles if a["topics"][0] == topic["id"]), key=lambda a: a["title"]))
+            for topic in services.knowledge.topics()
         ]
         return page("topics.html", groups=groups)
 
     @app.get("/kennis/<article_id>")
     async def article(request, article_id: str):
-        item = services.knowledge.article(article_id)
+        item = await asyncio.to_thread(services.knowledge.article, article_id)
         if item is None:
             raise NotFound("Dit artikel bestaat niet (meer).")
         labels = {t["id"]: t["label"] for t in services.knowledge.topics()}

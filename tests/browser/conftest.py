@@ -1,0 +1,125 @@
+"""The real stack for browser tests: action server, Rasa with the trained model, web app.
+
+Each on its own port with its own databases, so a running `make run` is left alone.
+Chromium comes from Debian's package; Playwright only drives it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from bot.config import ROOT, load_settings
+from bot.knowledge.loader import load_knowledge
+from bot.runner import child_environment, services_for, start, stop, wait_until_ready
+from bot.store import make_engine, make_sessionmaker
+from bot.training.model import model_path
+from tests.conftest import KNOWLEDGE
+
+CHROMIUM = os.environ.get("JEP_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+XSS_ARTICLE = "xss-proef"
+XSS_BODY = """## Wat speelt er
+<script>window.__xss = "article-script"</script>
+<img src="x" onerror="window.__xss = 'article-img'">
+[klik hier](javascript:window.__xss='article-link')
+<a href="javascript:window.__xss='article-a'" onclick="window.__xss='article-click'">nog een link</a>
+Gewone tekst over radicalisering blijft leesbaar.
+"""
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stack")
+    knowledge = tmp / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    (knowledge / "articles" / f"{XSS_ARTICLE}.md").write_text(
+        f"---\nid: {XSS_ARTICLE}\ntitle: <img src=x onerror=\"window.__xss='title'\">Proefartikel\n"
+        "summary: Een artikel om te testen dat niets uit een artikel kan worden uitgevoerd.\n"
+        "topics: [online]\naudiences: [onderwijs]\nupdated: 2026-11-28\n---\n" + XSS_BODY,
+        encoding="utf-8",
+    )
+    env = {
+        "JEP_DB_URL": f"sqlite:///{tmp / 'jep.db'}",
+        "JEP_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
+        "JEP_KNOWLEDGE_DIR": str(knowledge),
+        "JEP_HOST": "localhost",
+        "JEP_WEB_PORT": "18180",
+        "JEP_RASA_PORT": "15185",
+        "JEP_ACTION_PORT": "15155",
+    }
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    settings = load_settings()
+    model = model_path(settings)
+    if not model.exists():
+        pytest.fail(f"geen getraind model ({model.name}); draai eerst `make train`")
+    load_knowledge(knowledge, make_sessionmaker(make_engine(settings.db_url)))
+    services = services_for(settings, model, logs=tmp / "logs")
+    try:
+        start(services, child_environment(settings))
+        wait_until_ready(services)
+        yield settings
+    finally:
+        stop(services)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed = report.failed
+
+
+@pytest.fixture
+def page(request, browser, stack):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(stack.web_url + "/")
+    page.wait_for_selector(".jep-widget")
+    wait_online(page)
+    yield page
+    if getattr(request.node, "failed", False):
+        screenshot(page, f"failed-{request.node.name}")
+    context.close()
+
+
+def wait_online(page) -> None:
+    page.wait_for_function("() => !document.querySelector('.jep-primary').disabled", timeout=20000)
+
+
+def ask(page, text: str) -> None:
+    """Types a message like a person and waits for the assistant's answer."""
+    before = page.locator(".jep-bot").count()
+    page.fill("#jep-input", text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelectorAll('.jep-bot').length > {before}", timeout=30000)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
