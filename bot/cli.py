@@ -25,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--questions", type=Path, default=ROOT / "tests" / "search" / "questions")
     evaluate.add_argument("--misses", action="store_true", help="toon de gemiste vragen")
 
+    privacy = groups.add_parser("privacy", help="bewaartermijnen en wissen").add_subparsers(
+        dest="command", required=True
+    )
+    privacy.add_parser("purge", help="verwijder gesprekken, escalaties en beoordelingen die over hun termijn zijn")
+    erase = privacy.add_parser("erase", help="wis één gesprek uit alle tabellen (op verzoek)")
+    erase.add_argument("conversation_id", help="het gespreks-id (sender id)")
+
     groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
     groups.add_parser("web", help="alleen de webapp starten")
     groups.add_parser("train", help="het model trainen als data, config of domain veranderd is")
@@ -35,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot import knowledge_cli
 
         return knowledge_cli.run(args, settings)
+    if args.group == "privacy":
+        from bot import privacy_cli
+
+        return privacy_cli.run(args, settings)
     if args.group == "run":
         from bot.runner import run
 

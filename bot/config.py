@@ -36,6 +36,8 @@ class Settings:
     office_hours: str
     timezone: str
     allowed_origins: tuple[str, ...]
+    retention_days: int
+    escalation_retention_days: int
 
     @property
     def action_url(self) -> str:
@@ -67,5 +69,7 @@ def load_settings() -> Settings:
         office_days=_env("JEP_OFFICE_DAYS", "1-5"),
         office_hours=_env("JEP_OFFICE_HOURS", "09:00-17:00"),
         timezone=_env("JEP_TIMEZONE", "Europe/Amsterdam"),
+        retention_days=int(_env("JEP_RETENTION_DAYS", "30")),
+        escalation_retention_days=int(_env("JEP_ESCALATION_RETENTION_DAYS", "90")),
         allowed_origins=tuple(o.strip() for o in _env("JEP_ALLOWED_ORIGINS", own_origins).split(",") if o.strip()),
     )

@@ -86,6 +86,7 @@ class Escalation(Base):
     conversation_id = Column(String(200), nullable=False, index=True)
     topic = Column(String(64))
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    closed_at = Column(DateTime)
 
 
 class Feedback(Base):

@@ -18,6 +18,7 @@ from sanic.exceptions import NotFound
 
 from bot.config import Settings
 from bot.feedback import FeedbackError
+from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
 from bot.web.render import article_html
 
@@ -103,5 +104,6 @@ def create_app(settings: Settings, services: Services, name: str = "jep_web") ->
 
 def serve(settings: Settings) -> int:
     app = create_app(settings, build_services(settings))
+    app.add_task(purge_daily(Retention.from_settings(settings)))
     app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False, workers=1)
     return 0

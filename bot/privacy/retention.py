@@ -1,0 +1,122 @@
+"""Retention and erasure: nothing personal is kept longer than it is needed.
+
+Conversations live in Rasa's tracker store (table `events`), the rest in our
+own tables. A conversation is purged as a whole once its last event is older
+than the retention period, unless an escalation that is still kept refers to
+it: the advisor may need the transcript until the escalation itself expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import MetaData, Table, and_, create_engine, delete, func, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.config import Settings
+from bot.store import Escalation, Feedback, make_engine, make_sessionmaker, unit_of_work
+
+DAY = 24 * 60 * 60
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PurgeReport:
+    conversations: int = 0
+    events: int = 0
+    escalations: int = 0
+    feedback: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.conversations} gesprekken ({self.events} gebeurtenissen), "
+            f"{self.escalations} gesloten escalaties en {self.feedback} beoordelingen verwijderd"
+        )
+
+
+class Retention:
+    def __init__(self, factory: sessionmaker, tracker: Engine, days: int, escalation_days: int, clock=None):
+        self.factory = factory
+        self.tracker = tracker
+        self.days = days
+        self.escalation_days = escalation_days
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Retention:
+        return cls(
+            make_sessionmaker(make_engine(settings.db_url)),
+            create_engine(settings.tracker_db_url, future=True),
+            settings.retention_days,
+            settings.escalation_retention_days,
+        )
+
+    def purge(self) -> PurgeReport:
+        now = self.clock()
+        conversation_cutoff = (now - timedelta(days=self.days)).replace(tzinfo=None)
+        escalation_cutoff = (now - timedelta(days=self.escalation_days)).replace(tzinfo=None)
+        report = PurgeReport()
+        with unit_of_work(self.factory) as session:
+            expired = and_(Escalation.status == "closed", Escalation.closed_at < escalation_cutoff)
+            report.escalations = session.execute(delete(Escalation).where(expired)).rowcount
+            report.feedback = session.execute(
+                delete(Feedback).where(Feedback.created_at < conversation_cutoff)
+            ).rowcount
+            kept = set(session.execute(select(Escalation.conversation_id)).scalars())
+        events = self._events()
+        if events is None:
+            return report
+        with self.tracker.begin() as connection:
+            last_seen = (
+                select(events.c.sender_id)
+                .group_by(events.c.sender_id)
+                .having(func.max(events.c.timestamp) < conversation_cutoff.replace(tzinfo=timezone.utc).timestamp())
+            )
+            senders = [s for s in connection.execute(last_seen).scalars() if s not in kept]
+            for chunk in _chunks(senders, 500):
+                report.events += connection.execute(delete(events).where(events.c.sender_id.in_(chunk))).rowcount
+            report.conversations = len(senders)
+        return report
+
+    def erase(self, conversation_id: str) -> PurgeReport:
+        """Removes one conversation from every table, on request."""
+        report = PurgeReport()
+        with unit_of_work(self.factory) as session:
+            report.escalations = session.execute(
+                delete(Escalation).where(Escalation.conversation_id == conversation_id)
+            ).rowcount
+            report.feedback = session.execute(
+                delete(Feedback).where(Feedback.conversation_id == conversation_id)
+            ).rowcount
+        events = self._events()
+        if events is not None:
+            with self.tracker.begin() as connection:
+                report.events = connection.execute(delete(events).where(events.c.sender_id == conversation_id)).rowcount
+        report.conversations = 1 if report.events else 0
+        return report
+
+    def _events(self) -> Table | None:
+        """Rasa's events table, if the tracker store has been created yet."""
+        if not inspect(self.tracker).has_table("events"):
+            return None
+        return Table("events", MetaData(), autoload_with=self.tracker)
+
+
+async def purge_daily(retention: Retention, interval: float = DAY) -> None:
+    """Runs the purge at start and then once a day, for as long as the app runs."""
+    while True:
+        try:
+            report = await asyncio.to_thread(retention.purge)
+            log.info("privacy purge: %s", report)
+        except Exception:  # a failed purge must not stop the app; it is retried tomorrow
+            log.exception("privacy purge failed")
+        await asyncio.sleep(interval)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
