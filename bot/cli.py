@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
     groups.add_parser("web", help="alleen de webapp starten")
+    groups.add_parser("actions", help="alleen de actieserver starten (vraagt JEP_ACTION_TOKEN)")
     groups.add_parser("train", help="het model trainen als data, config of domain veranderd is")
 
     args = parser.parse_args(argv)
@@ -55,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
 
         ensure_model(settings)
         return 0
+    if args.group == "actions":
+        from bot.action_server import serve as serve_actions
+
+        return serve_actions(settings)
     if args.group == "web":
         from bot.web.app import serve
 

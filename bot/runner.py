@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -33,7 +34,7 @@ def services_for(settings: Settings, model: Path, logs: Path = ROOT / "var" / "l
     return [
         Service(
             "actieserver",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+            [python, "-m", "bot", "actions"],
             f"http://{settings.host}:{settings.action_port}/health",
             logs / "actions.log",
         ),
@@ -68,7 +69,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         JEP_ACTION_URL=settings.action_url,
-        SANIC_HOST=settings.host,  # the action server binds here
+        # Only Rasa knows this token, so only Rasa can call the actions.
+        JEP_ACTION_TOKEN=os.environ.get("JEP_ACTION_TOKEN") or secrets.token_urlsafe(32),
         PYTHONUNBUFFERED="1",
     )
     return env

@@ -121,3 +121,24 @@ def test_cli_prints_one_line_per_error_and_keeps_the_database(tmp_path, knowledg
     assert len(errors) == 1
     assert "providers.yml" in errors[0] and "topics" in errors[0] and "onzin" in errors[0]
     assert "niet gewijzigd" in second.stderr
+
+
+def test_an_older_database_gets_new_columns_without_losing_rows(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from bot.store import make_engine
+
+    url = f"sqlite:///{tmp_path / 'oud.db'}"
+    with create_engine(url, future=True).begin() as connection:
+        connection.execute(text(
+            "CREATE TABLE escalations (id INTEGER PRIMARY KEY, ticket VARCHAR(32), reason VARCHAR(32) NOT NULL, "
+            "mode VARCHAR(16) NOT NULL, status VARCHAR(16) NOT NULL, conversation_id VARCHAR(200) NOT NULL, "
+            "topic VARCHAR(64), created_at DATETIME NOT NULL)"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO escalations VALUES (1, 'E-2026-000001', 'acute', 'phone', 'open', 'g', NULL, '2026-11-01')"
+        ))  # fmt: skip
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT ticket, closed_at FROM escalations")).one()
+    assert row.ticket == "E-2026-000001" and row.closed_at is None
