@@ -1,9 +1,14 @@
-"""The web chat's socket.io channel, as the Rasa server loads it from credentials.yml.
+"""The channels the Rasa server loads from credentials.yml: REST and the web chat.
+
+Both guard what comes in before Rasa stores anything: personal data is
+replaced by typed placeholders (bot.privacy.redact), and a message over the
+length limit is not processed at all; it becomes the intent
+`/message_too_long`, which the assistant answers politely.
 
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
-arguments, which breaks on the contract's payloads; this channel sends it as
-`{"custom": payload}`, like the REST channel does. It also accepts
-connections only from the allow-listed origins (JEP_ALLOWED_ORIGINS).
+arguments, which breaks on the contract's payloads; the web chat sends it as
+`{"custom": payload}`, like the REST channel does, and accepts connections
+only from the allow-listed origins (JEP_ALLOWED_ORIGINS).
 """
 
 from __future__ import annotations
@@ -15,13 +20,36 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from socketio import AsyncServer
 
 from bot.config import load_settings
+from bot.privacy import redact
 
+MAX_MESSAGE = 1000
+TOO_LONG = "/message_too_long"
 log = logging.getLogger(__name__)
+
+
+def guard(text: str) -> str:
+    """What Rasa may see of a message: redacted, or the too-long intent instead."""
+    if len(text) > MAX_MESSAGE:
+        return TOO_LONG
+    if text.startswith("/"):  # a button's intent payload carries no typed text
+        return text
+    return redact(text).text
+
+
+class GuardedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def _extract_message(self, req) -> str | None:
+        message = (req.json or {}).get("message")
+        return guard(str(message)) if message is not None else None
 
 
 class WebChatOutput(SocketIOOutput):
@@ -78,7 +106,7 @@ class WebChatInput(SocketIOInput):
             if isinstance(metadata, str):
                 metadata = json.loads(metadata)
             output = WebChatOutput(sio, self.bot_message_evt)
-            text = str(data.get("message") or "")
+            text = guard(str(data.get("message") or ""))
             await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
 
         return socketio_webhook

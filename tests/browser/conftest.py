@@ -33,8 +33,14 @@ Gewone tekst over radicalisering blijft leesbaar.
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("stack")
+def stack_dir(tmp_path_factory) -> Path:
+    """Where the stack keeps its databases and logs."""
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def stack(stack_dir):
+    tmp = stack_dir
     knowledge = tmp / "knowledge"
     shutil.copytree(KNOWLEDGE, knowledge)
     (knowledge / "articles" / f"{XSS_ARTICLE}.md").write_text(
