@@ -37,6 +37,7 @@ class Settings:
     timezone: str
     allowed_origins: tuple[str, ...]
     retention_days: int
+    messages_per_minute: int
     escalation_retention_days: int
 
     @property
@@ -70,6 +71,7 @@ def load_settings() -> Settings:
         office_hours=_env("JEP_OFFICE_HOURS", "09:00-17:00"),
         timezone=_env("JEP_TIMEZONE", "Europe/Amsterdam"),
         retention_days=int(_env("JEP_RETENTION_DAYS", "30")),
+        messages_per_minute=int(_env("JEP_MESSAGES_PER_MINUTE", "20")),
         escalation_retention_days=int(_env("JEP_ESCALATION_RETENTION_DAYS", "90")),
         allowed_origins=tuple(o.strip() for o in _env("JEP_ALLOWED_ORIGINS", own_origins).split(",") if o.strip()),
     )

@@ -1,9 +1,10 @@
 """The channels the Rasa server loads from credentials.yml: REST and the web chat.
 
 Both guard what comes in before Rasa stores anything: personal data is
-replaced by typed placeholders (bot.privacy.redact), and a message over the
-length limit is not processed at all; it becomes the intent
-`/message_too_long`, which the assistant answers politely.
+replaced by typed placeholders (bot.privacy.redact); a message over the
+length limit, or from a client over its rate limit (JEP_MESSAGES_PER_MINUTE),
+is not processed at all: it becomes the intent `/message_too_long` or
+`/rate_limited`, which the assistant answers politely.
 
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
 arguments, which breaks on the contract's payloads; the web chat sends it as
@@ -13,6 +14,7 @@ only from the allow-listed origins (JEP_ALLOWED_ORIGINS).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import uuid
@@ -27,14 +29,28 @@ from socketio import AsyncServer
 
 from bot.config import load_settings
 from bot.privacy import redact
+from bot.ratelimit import RateLimiter
 
 MAX_MESSAGE = 1000
 TOO_LONG = "/message_too_long"
+RATE_LIMITED = "/rate_limited"
 log = logging.getLogger(__name__)
+_per_minute = load_settings().messages_per_minute
+per_conversation = RateLimiter(per_minute=_per_minute, burst=max(5, _per_minute // 2))
+# One address may hold many conversations (an office); loopback is the operator's own tooling.
+per_address = RateLimiter(per_minute=10 * _per_minute, burst=5 * _per_minute)
 
 
-def guard(text: str) -> str:
-    """What Rasa may see of a message: redacted, or the too-long intent instead."""
+def allowed(conversation: str, address: str | None) -> bool:
+    if not per_conversation.allow(conversation):
+        return False
+    return not address or ipaddress.ip_address(address).is_loopback or per_address.allow(address)
+
+
+def guard(text: str, conversation: str, address: str | None) -> str:
+    """What Rasa may see of a message: redacted, or an intent that stands in for it."""
+    if not allowed(conversation, address):
+        return RATE_LIMITED
     if len(text) > MAX_MESSAGE:
         return TOO_LONG
     if text.startswith("/"):  # a button's intent payload carries no typed text
@@ -49,7 +65,9 @@ class GuardedRestInput(RestInput):
 
     def _extract_message(self, req) -> str | None:
         message = (req.json or {}).get("message")
-        return guard(str(message)) if message is not None else None
+        if message is None:
+            return None
+        return guard(str(message), f"rest:{(req.json or {}).get('sender')}", req.ip or None)
 
 
 class WebChatOutput(SocketIOOutput):
@@ -88,6 +106,18 @@ class WebChatInput(SocketIOInput):
         async def health(_request):
             return response.json({"status": "ok"})
 
+        addresses: dict[str, str] = {}
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth=None) -> None:
+            # The Sanic driver sets REMOTE_ADDR to 127.0.0.1 always; the request knows the real one.
+            request = environ.get("sanic.request")
+            addresses[sid] = (request.ip if request is not None else "") or ""
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str) -> None:
+            addresses.pop(sid, None)
+
         @sio.on("session_request")
         async def session_request(sid: str, data: dict | None) -> None:
             # A returning page asks for its own session id back: same conversation.
@@ -106,7 +136,7 @@ class WebChatInput(SocketIOInput):
             if isinstance(metadata, str):
                 metadata = json.loads(metadata)
             output = WebChatOutput(sio, self.bot_message_evt)
-            text = guard(str(data.get("message") or ""))
+            text = guard(str(data.get("message") or ""), f"webchat:{session_id}", addresses.get(sid))
             await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
 
         return socketio_webhook
