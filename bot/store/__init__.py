@@ -2,10 +2,12 @@
 
 from bot.store.db import make_engine, make_sessionmaker, unit_of_work
 from bot.store.models import (
+    Advisor,
     Article,
     Audience,
     Base,
     Escalation,
+    EscalationNote,
     Feedback,
     KnowledgeState,
     Provider,
@@ -14,10 +16,12 @@ from bot.store.models import (
 )
 
 __all__ = [
+    "Advisor",
     "Article",
     "Audience",
     "Base",
     "Escalation",
+    "EscalationNote",
     "Feedback",
     "KnowledgeState",
     "Provider",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -86,7 +86,38 @@ class Escalation(Base):
     conversation_id = Column(String(200), nullable=False, index=True)
     topic = Column(String(64))
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    claimed_by = Column(String(80))
+    claimed_at = Column(DateTime)
     closed_at = Column(DateTime)
+    # A callback request: the one raw personal value the product needs, deleted with the record.
+    callback_phone = Column(String(40))
+    callback_moment = Column(String(200))
+    callback_question = Column(Text)
+
+
+class EscalationNote(Base):
+    __tablename__ = "escalation_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True)
+    advisor = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+
+class Advisor(Base):
+    """An account of the advisors' web app; role 'advisor' or 'maintainer'."""
+
+    __tablename__ = "advisors"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(80), unique=True, nullable=False)
+    password_hash = Column(String(200), nullable=False)
+    role = Column(String(16), nullable=False, default="advisor")
+    created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+    last_seen_at = Column(DateTime)
+    failed_logins = Column(Integer)
+    locked_until = Column(DateTime)
 
 
 class Feedback(Base):
