@@ -38,6 +38,8 @@ class Settings:
     allowed_origins: tuple[str, ...]
     retention_days: int
     messages_per_minute: int
+    escalation_webhook: str
+    public_url: str
     escalation_retention_days: int
 
     @property
@@ -72,6 +74,8 @@ def load_settings() -> Settings:
         timezone=_env("JEP_TIMEZONE", "Europe/Amsterdam"),
         retention_days=int(_env("JEP_RETENTION_DAYS", "30")),
         messages_per_minute=int(_env("JEP_MESSAGES_PER_MINUTE", "20")),
+        escalation_webhook=_env("JEP_ESCALATION_WEBHOOK", ""),
+        public_url=_env("JEP_PUBLIC_URL", f"http://{host}:{web_port}"),
         escalation_retention_days=int(_env("JEP_ESCALATION_RETENTION_DAYS", "90")),
         allowed_origins=tuple(o.strip() for o in _env("JEP_ALLOWED_ORIGINS", own_origins).split(",") if o.strip()),
     )

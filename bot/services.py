@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings, load_settings
 from bot.escalation.hours import OfficeHours
+from bot.escalation.notify import Notifier
 from bot.escalation.tickets import EscalationService
 from bot.feedback import FeedbackService
 from bot.knowledge.service import KnowledgeService
@@ -32,7 +33,9 @@ def build_services(settings: Settings, factory: sessionmaker | None = None) -> S
     return Services(
         factory=factory,
         knowledge=KnowledgeService(factory),
-        escalation=EscalationService(factory, hours),
+        escalation=EscalationService(
+            factory, hours, notifier=Notifier(settings.escalation_webhook, settings.public_url)
+        ),
         feedback=FeedbackService(factory),
     )
 

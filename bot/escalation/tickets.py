@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import sessionmaker
 
 from bot.escalation.hours import OfficeHours
+from bot.escalation.notify import Notifier
 from bot.store import Escalation, unit_of_work
 
 ADVIESLIJN = "070 333 45 58"
@@ -31,10 +32,17 @@ class Ticket:
 
 
 class EscalationService:
-    def __init__(self, factory: sessionmaker, hours: OfficeHours, clock=lambda: datetime.now(timezone.utc)):
+    def __init__(
+        self,
+        factory: sessionmaker,
+        hours: OfficeHours,
+        clock=lambda: datetime.now(timezone.utc),
+        notifier: Notifier | None = None,
+    ):
         self.factory = factory
         self.hours = hours
         self.clock = clock
+        self.notifier = notifier
 
     def escalate(self, conversation_id: str, reason: str, mode: str = "phone", topic: str | None = None) -> Ticket:
         if reason not in REASONS:
@@ -54,6 +62,8 @@ class EscalationService:
             session.flush()  # the ticket number is the row id
             record.ticket = f"E-{now.year}-{record.id:06d}"
             ticket = record.ticket
+        if self.notifier:
+            self.notifier.notify(ticket, reason, topic)
         return Ticket(
             ticket=ticket,
             reason=reason,
