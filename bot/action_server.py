@@ -4,6 +4,7 @@ Rasa sends the shared token (JEP_ACTION_TOKEN, endpoints.yml) as the `token`
 query parameter; a request without it is refused, so nothing else on the
 machine can run the actions (and create escalations) directly.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -32,6 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     erase = privacy.add_parser("erase", help="wis één gesprek uit alle tabellen (op verzoek)")
     erase.add_argument("conversation_id", help="het gespreks-id (sender id)")
 
+    advisors = groups.add_parser("advisors", help="accounts van adviseurs beheren").add_subparsers(
+        dest="command", required=True
+    )
+    add = advisors.add_parser("add", help="een account aanmaken (het wachtwoord wordt gevraagd)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("advisor", "maintainer"), default="advisor")
+    advisors.add_parser("list", help="alle accounts tonen")
+
     groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
     groups.add_parser("web", help="alleen de webapp starten")
     groups.add_parser("actions", help="alleen de actieserver starten (vraagt JEP_ACTION_TOKEN)")
@@ -47,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot import privacy_cli
 
         return privacy_cli.run(args, settings)
+    if args.group == "advisors":
+        from bot import advisors_cli
+
+        return advisors_cli.run(args, settings)
     if args.group == "run":
         from bot.runner import run
 

@@ -3,6 +3,7 @@
 In memory, per process: enough to stop one client from flooding the assistant
 or the advisors' inbox; buckets of clients that went quiet are dropped.
 """
+
 from __future__ import annotations
 
 import threading

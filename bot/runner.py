@@ -71,6 +71,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
         JEP_ACTION_URL=settings.action_url,
         # Only Rasa knows this token, so only Rasa can call the actions.
         JEP_ACTION_TOKEN=os.environ.get("JEP_ACTION_TOKEN") or secrets.token_urlsafe(32),
+        # Only the advisors' web app may speak in a live conversation.
+        JEP_RELAY_TOKEN=os.environ.get("JEP_RELAY_TOKEN") or secrets.token_urlsafe(32),
         PYTHONUNBUFFERED="1",
     )
     return env

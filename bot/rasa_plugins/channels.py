@@ -14,22 +14,29 @@ only from the allow-listed origins (JEP_ALLOWED_ORIGINS).
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import ipaddress
 import json
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import BotUttered, ConversationResumed
 from sanic import Blueprint, response
 from socketio import AsyncServer
 
 from bot.config import load_settings
+from bot.escalation.callback import PendingCallbacks
 from bot.privacy import redact
 from bot.ratelimit import RateLimiter
+from bot.store import make_engine, make_sessionmaker
 
 MAX_MESSAGE = 1000
 TOO_LONG = "/message_too_long"
@@ -47,15 +54,25 @@ def allowed(conversation: str, address: str | None) -> bool:
     return not address or ipaddress.ip_address(address).is_loopback or per_address.allow(address)
 
 
-def guard(text: str, conversation: str, address: str | None) -> str:
+def guard(text: str, conversation_id: str, channel: str, address: str | None) -> str:
     """What Rasa may see of a message: redacted, or an intent that stands in for it."""
-    if not allowed(conversation, address):
+    if not allowed(f"{channel}:{conversation_id}", address):
         return RATE_LIMITED
     if len(text) > MAX_MESSAGE:
         return TOO_LONG
     if text.startswith("/"):  # a button's intent payload carries no typed text
         return text
-    return redact(text).text
+    redaction = redact(text)
+    phones = [text[f.start : f.end] for f in redaction.found if f.type == "TELEFOON"]
+    if phones:
+        # The one raw value the product keeps: a callback number, if the assistant just asked for one.
+        pending_callbacks().park(conversation_id, phones[-1])
+    return redaction.text
+
+
+@lru_cache(maxsize=1)
+def pending_callbacks() -> PendingCallbacks:
+    return PendingCallbacks(make_sessionmaker(make_engine(load_settings().db_url)))
 
 
 class GuardedRestInput(RestInput):
@@ -67,7 +84,7 @@ class GuardedRestInput(RestInput):
         message = (req.json or {}).get("message")
         if message is None:
             return None
-        return guard(str(message), f"rest:{(req.json or {}).get('sender')}", req.ip or None)
+        return guard(str(message), str((req.json or {}).get("sender")), "rest", req.ip or None)
 
 
 class WebChatOutput(SocketIOOutput):
@@ -106,6 +123,39 @@ class WebChatInput(SocketIOInput):
         async def health(_request):
             return response.json({"status": "ok"})
 
+        @socketio_webhook.route("/relay", methods=["POST"])
+        async def relay(request):
+            """An advisor's message to a live conversation, or the hand-back to the bot.
+
+            Called by the advisors' web app with the shared relay token. The
+            professional sees the advisor's words as typed; the tracker keeps
+            them redacted, like everything else.
+            """
+            token = os.environ.get("JEP_RELAY_TOKEN", "")
+            given = request.headers.get("authorization", "").removeprefix("Bearer ")
+            if not token or not hmac.compare_digest(given.encode(), token.encode()):
+                return response.json({"error": "niet geautoriseerd"}, status=401)
+            body = request.json or {}
+            session_id, text = str(body.get("session_id") or ""), str(body.get("text") or "").strip()
+            agent = request.app.ctx.agent
+            async with agent.lock_store.lock(session_id):
+                tracker = await agent.tracker_store.retrieve(session_id)
+                if tracker is None:
+                    return response.json({"error": "onbekend gesprek"}, status=404)
+                messages = []
+                if text:
+                    messages.append({"text": text, "advisor": True})
+                    tracker.update(BotUttered(redact(text).text, metadata={"advisor": True}))
+                if body.get("resume"):
+                    tracker.update(ConversationResumed())
+                    ended = await agent.nlg.generate("utter_live_ended", tracker, self.name())
+                    messages.append({"text": ended["text"]})
+                    tracker.update(BotUttered(ended["text"], metadata={"utter_action": "utter_live_ended"}))
+                await agent.tracker_store.save(tracker)
+            for message in messages:
+                await sio.emit(self.bot_message_evt, message, room=session_id)
+            return response.json({"status": "ok"})
+
         addresses: dict[str, str] = {}
 
         @sio.on("connect")
@@ -136,7 +186,9 @@ class WebChatInput(SocketIOInput):
             if isinstance(metadata, str):
                 metadata = json.loads(metadata)
             output = WebChatOutput(sio, self.bot_message_evt)
-            text = guard(str(data.get("message") or ""), f"webchat:{session_id}", addresses.get(sid))
+            text = await asyncio.to_thread(
+                guard, str(data.get("message") or ""), session_id, "webchat", addresses.get(sid)
+            )
             await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
 
         return socketio_webhook

@@ -95,6 +95,21 @@ class Escalation(Base):
     callback_question = Column(Text)
 
 
+class PendingCallback(Base):
+    """The assistant is asking this conversation for a callback number.
+
+    The channel redacts the number before Rasa stores the message and parks
+    the raw value here; the callback form moves it onto the escalation record
+    and deletes this row. Rows live minutes, not days.
+    """
+
+    __tablename__ = "pending_callbacks"
+
+    conversation_id = Column(String(200), primary_key=True)
+    phone = Column(String(40))
+    asked_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+
 class EscalationNote(Base):
     __tablename__ = "escalation_notes"
 

@@ -10,16 +10,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.exceptions import NotFound
+from sqlalchemy import create_engine
 
+from bot.advisors.accounts import AccountService
 from bot.config import Settings
+from bot.escalation.lifecycle import EscalationInbox
+from bot.escalation.relay import LiveRelay
 from bot.feedback import FeedbackError
 from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
+from bot.web.advisors import register_advisor_routes
 from bot.web.render import article_html
 
 HERE = Path(__file__).parent
@@ -99,6 +105,9 @@ def create_app(settings: Settings, services: Services, name: str = "jep_web") ->
         labels = {t["id"]: t["label"] for t in services.knowledge.topics()}
         return page("article.html", article=item, body=article_html(item["body"]), labels=labels)
 
+    inbox = EscalationInbox(services.factory, create_engine(settings.tracker_db_url, future=True))
+    relay = LiveRelay(settings.rasa_url, os.environ.get("JEP_RELAY_TOKEN", ""))
+    register_advisor_routes(app, settings, services, inbox, AccountService(services.factory), relay)
     return app
 
 

@@ -42,8 +42,7 @@ def run_action(services):
 
     def run(action_class, tracker: Tracker) -> list[dict]:
         dispatcher = CollectingDispatcher()
-        events = asyncio.run(action_class(clocked).run(dispatcher, tracker, {}))
-        assert events == []
+        asyncio.run(action_class(clocked).run(dispatcher, tracker, {}))
         return dispatcher.messages
 
     return run

@@ -91,7 +91,7 @@ def test_providers_follow_the_contract(run_action):
 def test_a_request_for_a_person_gets_the_advieslijn_and_a_ticket(run_action, services):
     tracker = make_tracker("ik wil een adviseur spreken", "request_human", sender="gesprek-adviseur")
     messages = run_action(ActionEscalate, tracker)
-    assert responses(messages) == ["utter_escalation_open", "escalation"]
+    assert responses(messages) == ["utter_escalation_open", "escalation", "utter_contact_options_callback"]
     assert messages[0]["hours"] == "maandag t/m vrijdag 09:00–17:00"
     [payload] = custom(messages, "escalation")
     assert set(payload) == ESCALATION_KEYS
@@ -178,3 +178,55 @@ def test_privacy_in_the_professionals_work_also_gets_articles(run_action):
     messages = run_action(ActionExplainPrivacy, make_tracker(question, "ask_privacy"))
     assert responses(messages) == ["utter_privacy", "utter_privacy_at_work", "articles"]
     assert "privacy" in custom(messages, "articles")[0]["items"][0]["topics"]
+
+
+def test_the_callback_form_stores_a_valid_number_on_the_escalation_only(run_action, services):
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.callback import ActionAskCallbackPhone, ActionSaveCallback, ValidateCallbackForm
+    from bot.escalation.callback import PendingCallbacks
+
+    sender = "gesprek-terugbellen"
+    asked = run_action(ActionAskCallbackPhone, make_tracker("/request_human", "request_human", sender=sender))
+    assert responses(asked) == ["utter_ask_callback_phone"]
+    validator = ValidateCallbackForm(services)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("12345", "deny", sender=sender)
+    assert asyncio.run(validator.validate_callback_phone("12345", dispatcher, tracker, {})) == {"callback_phone": None}
+    assert responses(dispatcher.messages) == ["utter_invalid_phone"]
+    PendingCallbacks(services.factory).ask(sender)
+    PendingCallbacks(services.factory).park(sender, "06-87654321")
+    result = asyncio.run(validator.validate_callback_phone("[TELEFOON]", CollectingDispatcher(), tracker, {}))
+    assert result == {"callback_phone": "[TELEFOON]"}  # the slot, and so the tracker, never holds the number
+    slots = {"callback_moment": "morgenochtend", "callback_question": "vraag over een leerling"}
+    saved = run_action(
+        ActionSaveCallback, make_tracker("vraag over een leerling", "ask_knowledge", slots=slots, sender=sender)
+    )
+    assert responses(saved) == ["utter_callback_saved", "escalation"]
+    assert saved[0]["phone"] == "het nummer dat eindigt op 21"
+    payload = custom(saved, "escalation")[0]
+    assert payload["mode"] == "callback"
+    with unit_of_work(services.factory) as session:
+        record = session.execute(select(Escalation).where(Escalation.ticket == payload["ticket"])).scalar_one()
+        assert (record.callback_phone, record.callback_moment) == ("0687654321", "morgenochtend")
+
+
+def test_stop_cancels_the_callback_form(services):
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.callback import ValidateCallbackForm
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateCallbackForm(services).run(dispatcher, make_tracker("stop", "deny"), {}))
+    assert {"event": "active_loop", "name": None} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+    assert responses(dispatcher.messages) == ["utter_callback_cancelled"]
+
+
+def test_live_chat_without_an_advisor_online_offers_phone_and_callback(run_action):
+    tracker = make_tracker('/request_human{"mode": "live"}', "request_human", [{"entity": "mode", "value": "live"}])
+    messages = run_action(ActionEscalate, tracker)
+    assert responses(messages) == ["utter_live_unavailable", "escalation", "utter_contact_options_callback"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from tests.conftest import KNOWLEDGE
 CHROMIUM = os.environ.get("JEP_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 XSS_ARTICLE = "xss-proef"
+RELAY_TOKEN = "proef-relay-token"
 XSS_BODY = """## Wat speelt er
 <script>window.__xss = "article-script"</script>
 <img src="x" onerror="window.__xss = 'article-img'">
@@ -30,6 +32,13 @@ XSS_BODY = """## Wat speelt er
 <a href="javascript:window.__xss='article-a'" onclick="window.__xss='article-click'">nog een link</a>
 Gewone tekst over radicalisering blijft leesbaar.
 """
+
+
+def free_port() -> int:
+    """A port nothing listens on now, so a second test run on the machine cannot collide."""
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +63,13 @@ def stack(stack_dir):
         "JEP_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "JEP_KNOWLEDGE_DIR": str(knowledge),
         "JEP_HOST": "localhost",
-        "JEP_WEB_PORT": "18180",
-        "JEP_RASA_PORT": "15185",
-        "JEP_ACTION_PORT": "15155",
+        "JEP_WEB_PORT": str(free_port()),
+        "JEP_RASA_PORT": str(free_port()),
+        "JEP_ACTION_PORT": str(free_port()),
+        # Always open, so live chat can be tested at any hour of any day.
+        "JEP_OFFICE_DAYS": "1-7",
+        "JEP_OFFICE_HOURS": "00:00-23:59",
+        "JEP_RELAY_TOKEN": RELAY_TOKEN,
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
@@ -81,6 +94,8 @@ def stack(stack_dir):
 
 @pytest.fixture(scope="session")
 def browser():
+    for stale in ARTIFACTS.glob("failed-*.png"):
+        stale.unlink()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,

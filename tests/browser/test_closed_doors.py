@@ -1,4 +1,5 @@
 """What a default Rasa deployment leaves open is closed on the running stack."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ Messages with a valid BSN, an e-mail address, a phone number, an IBAN and a
 postcode go in through both channels (the widget's socket.io and REST); then
 every table of every database and every log file is searched for the raw values.
 """
+
 from __future__ import annotations
 
 import re

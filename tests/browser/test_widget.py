@@ -28,7 +28,7 @@ def test_asking_for_a_person_shows_the_advieslijn_with_a_tel_link(page):
     tel = card.locator("a[href^='tel:']").first
     assert tel.get_attribute("href") == "tel:0703334558"
     assert "070 333 45 58" in tel.inner_text()
-    assert "09:00" in card.inner_text()
+    assert "Nu open · maandag t/m zondag 00:00–23:59" in card.inner_text()
 
 
 def test_a_reload_keeps_the_conversation(page, stack):

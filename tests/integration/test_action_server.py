@@ -1,4 +1,5 @@
 """The real action server refuses every caller without Rasa's shared token."""
+
 import os
 import subprocess
 import sys

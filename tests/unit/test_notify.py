@@ -1,4 +1,5 @@
 """The escalation webhook, against a real local HTTP server."""
+
 import json
 import threading
 import time

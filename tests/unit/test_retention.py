@@ -1,4 +1,5 @@
 """Purge and erase on databases that hold both old and new data."""
+
 import asyncio
 from datetime import datetime, timedelta, timezone
 

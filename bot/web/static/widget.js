@@ -186,9 +186,10 @@
   }
 
   function render(entry) {
-    var item = el("li", "jep-message jep-" + entry.from);
     var msg = entry.msg;
-    item.appendChild(el("span", "jep-visually-hidden", entry.from === "user" ? "Jij: " : "Assistent: "));
+    var item = el("li", "jep-message jep-" + entry.from + (msg.advisor ? " jep-advisor" : ""));
+    if (msg.advisor) item.appendChild(el("p", "jep-who", "Adviseur"));
+    else item.appendChild(el("span", "jep-visually-hidden", entry.from === "user" ? "Jij: " : "Assistent: "));
     if (msg.text) item.appendChild(el("p", null, msg.text));
     var custom = msg.custom;
     if (custom && RENDER[custom.type]) item.appendChild(RENDER[custom.type](custom, entry));

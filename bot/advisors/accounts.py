@@ -1,0 +1,148 @@
+"""Advisor accounts: argon2 password hashes, a lockout after repeated failures, who is online.
+
+Times are naive UTC, like every other column of the project's own tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.store import Advisor, unit_of_work
+
+ROLES = ("advisor", "maintainer")
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
+
+
+class AccountError(ValueError):
+    """A refusal the person creating an account can act on; the message is Dutch."""
+
+
+class AccountLocked(Exception):
+    def __init__(self, until: datetime):
+        super().__init__(f"locked until {until:%H:%M} UTC")
+        self.until = until
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    last_seen_at: datetime | None = None
+    locked_until: datetime | None = None
+
+
+def _account(row: Advisor) -> Account:
+    return Account(row.username, row.role, row.last_seen_at, row.locked_until)
+
+
+def normalise(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+class AccountService:
+    def __init__(self, factory: sessionmaker, hasher: PasswordHasher | None = None, clock=None):
+        self.factory = factory
+        self.hasher = hasher or PasswordHasher()
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(timezone.utc).replace(tzinfo=None)
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        return self.hasher.hash("geen-account-met-deze-naam")
+
+    def add(self, username: str, password: str, role: str = "advisor") -> Account:
+        name = normalise(username)
+        if not USERNAME.fullmatch(name):
+            raise AccountError(
+                "Kies een gebruikersnaam van 2 tot 80 tekens: kleine letters, cijfers, punt, "
+                "streepje of liggend streepje."
+            )
+        if role not in ROLES:
+            raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor' of 'maintainer'.")
+        if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
+            raise AccountError(f"Het wachtwoord is te kort: gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
+        taken = AccountError(f"De gebruikersnaam '{name}' is al in gebruik. Kies een andere naam.")
+        try:
+            with unit_of_work(self.factory) as session:
+                if session.execute(select(Advisor.id).where(Advisor.username == name)).first():
+                    raise taken
+                row = Advisor(username=name, password_hash=self.hasher.hash(password), role=role,
+                              created_at=self._now(), failed_logins=0)  # fmt: skip
+                session.add(row)
+        except IntegrityError:  # created by someone else between our check and our insert
+            raise taken from None
+        return _account(row)
+
+    def verify(self, username: str, password: str) -> Account | None:
+        """The account if the password is right, None if not; AccountLocked while locked out."""
+        now = self._now()
+        locked_until = None
+        with unit_of_work(self.factory) as session:
+            row = session.execute(select(Advisor).where(Advisor.username == normalise(username))).scalar_one_or_none()
+            if row is None:
+                # The same work as a real check, so the response time does not tell which names exist.
+                self._matches(self._dummy_hash, password)
+                return None
+            if row.locked_until and row.locked_until > now:
+                raise AccountLocked(row.locked_until)
+            if self._matches(row.password_hash, password):
+                row.failed_logins, row.locked_until, row.last_seen_at = 0, None, now
+                if self.hasher.check_needs_rehash(row.password_hash):
+                    row.password_hash = self.hasher.hash(password)
+                return _account(row)
+            # Counted in SQL, so parallel attempts cannot lose a failure.
+            session.execute(
+                update(Advisor)
+                .where(Advisor.id == row.id)
+                .values(failed_logins=func.coalesce(Advisor.failed_logins, 0) + 1)
+                .execution_options(synchronize_session=False)
+            )
+            failures = session.execute(select(Advisor.failed_logins).where(Advisor.id == row.id)).scalar_one()
+            if failures >= MAX_FAILURES:
+                locked_until = now + LOCKOUT
+                row.failed_logins, row.locked_until = 0, locked_until
+        if locked_until:
+            raise AccountLocked(locked_until)
+        return None
+
+    def _matches(self, hashed: str, password: str) -> bool:
+        try:
+            return self.hasher.verify(hashed, password or "")
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def mark_seen(self, username: str) -> None:
+        with unit_of_work(self.factory) as session:
+            session.execute(
+                update(Advisor)
+                .where(Advisor.username == normalise(username))
+                .values(last_seen_at=self._now())
+                .execution_options(synchronize_session=False)
+            )
+
+    def online_advisors(self, window_minutes: int = 5) -> list[Account]:
+        """Everyone with the advisors' app open in the last few minutes (its inbox polls)."""
+        since = self._now() - timedelta(minutes=window_minutes)
+        with unit_of_work(self.factory) as session:
+            rows = session.execute(
+                select(Advisor).where(Advisor.last_seen_at >= since).order_by(Advisor.username)
+            ).scalars()
+            return [_account(row) for row in rows]
+
+    def all(self) -> list[Account]:
+        with unit_of_work(self.factory) as session:
+            return [_account(row) for row in session.execute(select(Advisor).order_by(Advisor.username)).scalars()]

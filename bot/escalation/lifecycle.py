@@ -1,0 +1,177 @@
+"""The advisors' side of an escalation: the inbox, claiming, notes, closing, and the
+conversation that led to it, read from Rasa's tracker store.
+
+An escalation goes open → claimed → closed and never back. Times come out as ISO
+8601 strings in UTC, ready for JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from sqlalchemy import MetaData, Table, case, inspect, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.store import Escalation, EscalationNote, unit_of_work
+
+OPEN_STATUSES = ("open", "claimed")
+TRANSITIONS = {"claim": ("open", "claimed"), "close": ("claimed", "closed")}
+MAX_NOTE_LENGTH = 4000
+REFUSALS = {
+    ("claim", "claimed"): "Escalatie {ticket} is al opgepakt door {claimed_by}.",
+    ("claim", "closed"): "Escalatie {ticket} is al gesloten.",
+    ("close", "open"): "Escalatie {ticket} is nog niet opgepakt. Pak hem eerst op en sluit hem daarna.",
+    ("close", "closed"): "Escalatie {ticket} is al gesloten.",
+}
+PAYLOAD_LABELS = {"articles": "Artikelen", "providers": "Organisaties"}
+
+
+class UnknownTicket(LookupError):
+    def __init__(self, ticket: str):
+        super().__init__(f"Escalatie {ticket} bestaat niet (meer).")
+
+
+class TransitionError(ValueError):
+    """A step the escalation's state does not allow; the message is Dutch, for the advisor."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.replace(tzinfo=timezone.utc).isoformat() if moment else None
+
+
+def _summary(row: Escalation) -> dict:
+    return {
+        "ticket": row.ticket,
+        "reason": row.reason,
+        "acute": row.reason == "acute",
+        "mode": row.mode,
+        "status": row.status,
+        "topic": row.topic,
+        "created_at": _iso(row.created_at),
+        "claimed_by": row.claimed_by,
+        "claimed_at": _iso(row.claimed_at),
+        "closed_at": _iso(row.closed_at),
+        "has_callback": bool(row.callback_phone),
+    }
+
+
+class EscalationInbox:
+    def __init__(self, factory: sessionmaker, tracker_engine: Engine, clock=None):
+        self.factory = factory
+        self.tracker = tracker_engine
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    def open_items(self) -> list[dict]:
+        """Open and claimed escalations: acute ones first, then the newest first."""
+        query = (
+            select(Escalation)
+            .where(Escalation.status.in_(OPEN_STATUSES), Escalation.ticket.isnot(None))
+            .order_by(case((Escalation.reason == "acute", 0), else_=1), Escalation.created_at.desc(),
+                      Escalation.id.desc())
+        )  # fmt: skip
+        with unit_of_work(self.factory) as session:
+            return [_summary(row) for row in session.execute(query).scalars()]
+
+    def get(self, ticket: str) -> dict:
+        with unit_of_work(self.factory) as session:
+            row = self._row(session, ticket)
+            notes = session.execute(
+                select(EscalationNote)
+                .where(EscalationNote.escalation_id == row.id)
+                .order_by(EscalationNote.created_at, EscalationNote.id)
+            ).scalars()
+            item = _summary(row)
+            item["conversation_id"] = row.conversation_id
+            item["notes"] = [{"advisor": n.advisor, "text": n.text, "created_at": _iso(n.created_at)} for n in notes]
+            item["callback"] = (
+                {"phone": row.callback_phone, "moment": row.callback_moment, "question": row.callback_question}
+                if row.callback_phone
+                else None
+            )
+            return item
+
+    def claim(self, ticket: str, advisor: str) -> None:
+        self._move(ticket, "claim", claimed_by=advisor, claimed_at=self._now())
+
+    def close(self, ticket: str, advisor: str) -> None:
+        # Any advisor may close, so a colleague can finish a case when the one who claimed it is away.
+        self._move(ticket, "close", closed_at=self._now())
+
+    def add_note(self, ticket: str, advisor: str, text: str) -> None:
+        text = (text or "").strip()
+        if not text:
+            raise TransitionError("Een lege notitie is niet opgeslagen. Schrijf eerst iets op.")
+        if len(text) > MAX_NOTE_LENGTH:
+            raise TransitionError(f"Een notitie mag hoogstens {MAX_NOTE_LENGTH} tekens hebben.")
+        with unit_of_work(self.factory) as session:
+            row = self._row(session, ticket)
+            if row.status == "closed":
+                raise TransitionError(f"Escalatie {ticket} is gesloten; er kunnen geen notities meer bij.")
+            session.add(EscalationNote(escalation_id=row.id, advisor=advisor, text=text, created_at=self._now()))
+
+    def transcript(self, conversation_id: str) -> list[dict]:
+        """What the professional and the assistant said, oldest first, from Rasa's `events` table."""
+        if not inspect(self.tracker).has_table("events"):
+            return []
+        events = Table("events", MetaData(), autoload_with=self.tracker)
+        query = (
+            select(events.c.type_name, events.c.timestamp, events.c.data)
+            .where(events.c.sender_id == conversation_id, events.c.type_name.in_(("user", "bot")))
+            .order_by(events.c.timestamp, events.c.id)
+        )
+        with self.tracker.connect() as connection:
+            return [_line(*row) for row in connection.execute(query)]
+
+    def _move(self, ticket: str, action: str, **values) -> None:
+        source, target = TRANSITIONS[action]
+        with unit_of_work(self.factory) as session:
+            # Conditional on the current state, so two advisors claiming at once cannot both win.
+            changed = session.execute(
+                update(Escalation)
+                .where(Escalation.ticket == ticket, Escalation.status == source)
+                .values(status=target, **values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed:
+                return
+            row = self._row(session, ticket)
+            raise TransitionError(REFUSALS[(action, row.status)].format(ticket=ticket, claimed_by=row.claimed_by))
+
+    @staticmethod
+    def _row(session, ticket: str) -> Escalation:
+        row = session.execute(select(Escalation).where(Escalation.ticket == ticket)).scalar_one_or_none()
+        if row is None:
+            raise UnknownTicket(ticket)
+        return row
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _line(type_name: str, timestamp: float | None, data: str | None) -> dict:
+    event = json.loads(data or "{}")
+    payload = (event.get("data") or {}).get("custom") if type_name == "bot" else None
+    payload = payload if isinstance(payload, dict) else None
+    if type_name == "user":
+        who = "professional"
+    else:
+        # In live mode a message an advisor types into the chat carries the advisor's name in its metadata.
+        who = "adviseur" if (event.get("metadata") or {}).get("advisor") else "assistant"
+    return {
+        "time": _iso(datetime.fromtimestamp(timestamp, timezone.utc).replace(tzinfo=None)) if timestamp else None,
+        "who": who,
+        "text": event.get("text") or (_describe(payload) if payload else ""),
+        "payload_type": payload.get("type") if payload else None,
+    }
+
+
+def _describe(payload: dict) -> str:
+    """A payload in one line of words, for an advisor reading the transcript."""
+    kind = payload.get("type")
+    if kind == "escalation":
+        return f"Doorverwezen naar een adviseur (ticket {payload.get('ticket')})."
+    items = payload.get("items") if isinstance(payload.get("items"), list) else []
+    names = [str(i.get("title") or i.get("name")) for i in items if isinstance(i, dict)]
+    return f"{PAYLOAD_LABELS.get(kind, 'Bericht')}: {'; '.join(names)}" if names else ""

@@ -1,0 +1,293 @@
+"""The advisors' web app: login, the inbox of escalations, one escalation with its
+transcript, and a JSON API for both.
+
+Authentication is a server-side session (bot/advisors/sessions.py) behind an
+HttpOnly, SameSite=Strict cookie. Every form that changes something carries the
+session's CSRF token. Every opened escalation is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import wraps
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Sanic, response
+
+from bot.advisors.accounts import AccountLocked, AccountService
+from bot.advisors.audit import AuditLog
+from bot.advisors.sessions import ABSOLUTE, SessionStore
+from bot.config import Settings
+from bot.escalation.lifecycle import EscalationInbox, TransitionError, UnknownTicket
+from bot.escalation.relay import LiveRelay, RelayError
+from bot.services import Services
+
+COOKIE = "jep_adviseur"
+LOGIN = "/adviseurs/login"
+INBOX_ROLES = ("advisor", "maintainer")
+REASONS = {
+    "acute": "Acuut gevaar",
+    "user_request": "Vraagt om een adviseur",
+    "low_confidence": "Assistent begreep de vraag niet",
+    "complex_case": "Complexe casus",
+    "negative_feedback": "Niet geholpen met het antwoord",
+}
+MODES = {"phone": "Belt de Advieslijn", "callback": "Wil teruggebeld worden", "live": "Wacht in de chat"}
+WHO = {"professional": "Professional", "assistant": "Assistent", "adviseur": "Adviseur"}
+PAYLOADS = {"articles": "artikelen", "providers": "organisaties", "escalation": "doorverwijzing"}
+
+
+@dataclass(frozen=True)
+class AdvisorContext:
+    sessions: SessionStore
+    accounts: AccountService
+    templates: Environment
+    zone: ZoneInfo
+
+    def authenticate(self, token: str | None):
+        active = self.sessions.lookup(token)
+        if active is not None:
+            self.accounts.mark_seen(active.username)
+        return active
+
+    def local(self, moment: str | None) -> str:
+        return datetime.fromisoformat(moment).astimezone(self.zone).strftime("%d-%m-%Y %H:%M") if moment else ""
+
+    def present(self, item: dict) -> dict:
+        """An escalation with the words the inbox shows, so page and script say the same."""
+        status = {"open": "Open", "claimed": f"In behandeling bij {item['claimed_by']}", "closed": "Gesloten"}
+        return {
+            **item,
+            "reason_label": REASONS.get(item["reason"], item["reason"]),
+            "mode_label": MODES.get(item["mode"], item["mode"]),
+            "status_label": status.get(item["status"], item["status"]),
+            "created_label": self.local(item["created_at"]),
+        }
+
+    def page(self, request, template: str, status: int = 200, **context) -> response.HTTPResponse:
+        advisor = getattr(request.ctx, "advisor", None)
+        html = self.templates.get_template(f"advisors/{template}").render(advisor=advisor, **context)
+        return response.html(html, status=status)
+
+
+def require_role(*roles: str, api: bool = False):
+    """For handlers behind a login: no session → the login page (401 for the API), another
+    role → 403, a POST without this session's CSRF token → 403. Sets request.ctx.advisor."""
+
+    def decorate(handler):
+        @wraps(handler)
+        async def wrapper(request, *args, **kwargs):
+            context: AdvisorContext = request.app.ctx.advisors
+            active = await asyncio.to_thread(context.authenticate, request.cookies.get(COOKIE))
+            if active is None:
+                if api:
+                    return response.json({"error": "Log eerst in."}, status=401)
+                return response.redirect(LOGIN, status=303)
+            if active.role not in roles:
+                return refuse(request, 403, "Je hebt geen toegang tot deze pagina.", api)
+            if request.method == "POST":
+                sent = request.form.get("csrf") or ""
+                if not hmac.compare_digest(sent.encode(), active.csrf_token.encode()):
+                    return refuse(
+                        request, 403, "Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
+                    )
+            request.ctx.advisor = active
+            return await handler(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def refuse(request, status: int, message: str, api: bool = False) -> response.HTTPResponse:
+    if api:
+        return response.json({"error": message}, status=status)
+    return request.app.ctx.advisors.page(request, "message.html", status=status, message=message)
+
+
+def set_cookie(request, reply: response.HTTPResponse, value: str, max_age: int) -> None:
+    reply.cookies[COOKIE] = value
+    cookie = reply.cookies[COOKIE]
+    cookie["path"] = "/"
+    cookie["httponly"] = True
+    cookie["samesite"] = "Strict"
+    cookie["max-age"] = max_age
+    # Secure only over https: clients drop a Secure cookie sent over plain http, which would make
+    # logging in on http://localhost impossible. Behind a TLS proxy, configure Sanic's forwarded
+    # headers (FORWARDED_SECRET or PROXIES_COUNT) so request.scheme says https.
+    if request.scheme == "https":
+        cookie["secure"] = True
+
+
+def cross_site(request) -> bool:
+    """A browser form posted from another site (login has no session yet, so no CSRF token)."""
+    origin = request.headers.get("origin")
+    return bool(origin) and origin != f"{request.scheme}://{request.host}"
+
+
+def register_advisor_routes(
+    app: Sanic,
+    settings: Settings,
+    services: Services,
+    inbox: EscalationInbox,
+    accounts: AccountService,
+    relay: LiveRelay,
+) -> None:
+    templates = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
+    )
+    context = AdvisorContext(SessionStore(services.factory), accounts, templates, ZoneInfo(settings.timezone))
+    templates.filters["local"] = context.local
+    app.ctx.advisors = context
+    audit = AuditLog(services.factory)
+    signed_in = require_role(*INBOX_ROLES)
+    api_signed_in = require_role(*INBOX_ROLES, api=True)
+
+    @app.middleware("response")
+    async def advisors_private(request, reply):
+        # What advisors see is about real people: never keep it in a browser or proxy cache.
+        if request.path.startswith(("/adviseurs", "/api/escalations")):
+            reply.headers["Cache-Control"] = "no-store"
+
+    @app.get(LOGIN)
+    async def advisors_login_form(request):
+        if await asyncio.to_thread(context.sessions.lookup, request.cookies.get(COOKIE)):
+            return response.redirect("/adviseurs", status=303)
+        return context.page(request, "login.html")
+
+    @app.post(LOGIN)
+    async def advisors_login(request):
+        if cross_site(request):
+            return refuse(request, 403, "Inloggen kan alleen vanaf deze website.")
+        username = request.form.get("username") or ""
+        try:
+            account = await asyncio.to_thread(accounts.verify, username, request.form.get("password") or "")
+        except AccountLocked as locked:
+            until = locked.until.replace(tzinfo=timezone.utc).astimezone(context.zone).strftime("%H:%M")
+            message = (
+                f"Na te veel mislukte pogingen is dit account geblokkeerd tot {until}. Probeer het daarna opnieuw."
+            )
+            return context.page(request, "login.html", status=429, error=message, username=username)
+        if account is None:
+            message = "De gebruikersnaam of het wachtwoord klopt niet."
+            return context.page(request, "login.html", status=401, error=message, username=username)
+        await asyncio.to_thread(context.sessions.end, request.cookies.get(COOKIE))
+        token, _ = await asyncio.to_thread(context.sessions.create, account.username)
+        reply = response.redirect("/adviseurs", status=303)
+        set_cookie(request, reply, token, int(ABSOLUTE.total_seconds()))
+        return reply
+
+    @app.post("/adviseurs/logout")
+    @signed_in
+    async def advisors_logout(request):
+        await asyncio.to_thread(context.sessions.end, request.cookies.get(COOKIE))
+        reply = response.redirect(LOGIN, status=303)
+        set_cookie(request, reply, "", 0)
+        return reply
+
+    @app.get("/adviseurs")
+    @signed_in
+    async def advisors_inbox(request):
+        items = await asyncio.to_thread(inbox.open_items)
+        online = await asyncio.to_thread(accounts.online_advisors)
+        return context.page(request, "inbox.html", items=[context.present(i) for i in items], online=online)
+
+    @app.get("/api/escalations")
+    @api_signed_in
+    async def advisors_api_list(request):
+        items = await asyncio.to_thread(inbox.open_items)
+        online = await asyncio.to_thread(accounts.online_advisors)
+        return response.json({"items": [context.present(i) for i in items], "online": [a.username for a in online]})
+
+    async def opened(request, ticket: str, via: str) -> dict | None:
+        """The escalation with its transcript, written to the audit log; None if it does not exist."""
+
+        def load() -> dict:
+            item = inbox.get(ticket)
+            item["transcript"] = inbox.transcript(item["conversation_id"])
+            audit.opened(request.ctx.advisor.username, ticket, via)
+            return item
+
+        try:
+            return context.present(await asyncio.to_thread(load))
+        except UnknownTicket:
+            return None
+
+    async def detail_page(request, ticket: str, error: str | None = None):
+        item = await opened(request, ticket, "page")
+        if item is None:
+            return refuse(request, 404, f"Escalatie {ticket} bestaat niet (meer).")
+        return context.page(
+            request, "escalation.html", status=409 if error else 200, item=item, who=WHO, payloads=PAYLOADS, error=error
+        )
+
+    @app.get("/adviseurs/escalaties/<ticket>")
+    @signed_in
+    async def advisors_escalation(request, ticket: str):
+        return await detail_page(request, ticket)
+
+    @app.get("/api/escalations/<ticket>")
+    @api_signed_in
+    async def advisors_api_escalation(request, ticket: str):
+        item = await opened(request, ticket, "api")
+        if item is None:
+            return response.json({"error": f"Escalatie {ticket} bestaat niet (meer)."}, status=404)
+        return response.json(item)
+
+    async def act(request, ticket: str, step, *args):
+        try:
+            await asyncio.to_thread(step, ticket, request.ctx.advisor.username, *args)
+        except UnknownTicket as missing:
+            return refuse(request, 404, str(missing))
+        except TransitionError as error:
+            return await detail_page(request, ticket, error=str(error))
+        return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}", status=303)
+
+    @app.post("/adviseurs/escalaties/<ticket>/claim")
+    @signed_in
+    async def advisors_claim(request, ticket: str):
+        return await act(request, ticket, inbox.claim)
+
+    @app.post("/adviseurs/escalaties/<ticket>/note")
+    @signed_in
+    async def advisors_note(request, ticket: str):
+        return await act(request, ticket, inbox.add_note, request.form.get("text") or "")
+
+    @app.post("/adviseurs/escalaties/<ticket>/close")
+    @signed_in
+    async def advisors_close(request, ticket: str):
+        closed = await act(request, ticket, inbox.close)
+        item = await asyncio.to_thread(inbox.get, ticket) if closed.status == 303 else None
+        if item and item["mode"] == "live":
+            try:  # the conversation goes back to the bot
+                await asyncio.to_thread(relay.hand_back, item["conversation_id"])
+            except RelayError as error:
+                return await detail_page(request, ticket, error=str(error))
+        return closed
+
+    @app.post("/adviseurs/escalaties/<ticket>/reply")
+    @signed_in
+    async def advisors_reply(request, ticket: str):
+        """Live mode: the advisor's words go to the professional's open chat."""
+        text = (request.form.get("text") or "").strip()
+        try:
+            item = await asyncio.to_thread(inbox.get, ticket)
+        except UnknownTicket as missing:
+            return refuse(request, 404, str(missing))
+        if item["mode"] != "live" or item["status"] != "claimed":
+            return await detail_page(
+                request, ticket, error="Antwoorden kan alleen in een live chat die je hebt opgepakt."
+            )
+        if not text:
+            return await detail_page(request, ticket, error="Typ eerst een bericht.")
+        try:
+            await asyncio.to_thread(relay.say, item["conversation_id"], text[:2000])
+        except RelayError as error:
+            return await detail_page(request, ticket, error=str(error))
+        return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}#antwoord", status=303)

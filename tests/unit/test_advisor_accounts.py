@@ -1,0 +1,126 @@
+"""Advisor accounts: argon2 hashes, login checks, lockout, who is online, and the CLI."""
+import argparse
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from bot import advisors_cli
+from bot.advisors.accounts import MAX_FAILURES, AccountError, AccountLocked, AccountService
+from bot.advisors.sessions import SessionStore
+from bot.store import Advisor, unit_of_work
+
+PASSWORD = "lang-genoeg-wachtwoord"
+# Cheap parameters: the tests check behaviour, not the cost of brute force.
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class Clock:
+    def __init__(self):
+        self.now = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def accounts(factory, clock):
+    service = AccountService(factory, hasher=FAST, clock=clock)
+    service.add("anna", PASSWORD)
+    return service
+
+
+def stored_hash(factory, username: str) -> str:
+    with unit_of_work(factory) as session:
+        return session.execute(select(Advisor.password_hash).where(Advisor.username == username)).scalar_one()
+
+
+def test_the_password_is_stored_as_an_argon2id_hash(accounts, factory):
+    hashed = stored_hash(factory, "anna")
+    assert hashed.startswith("$argon2id$") and PASSWORD not in hashed
+
+
+def test_verify_accepts_the_right_password_only(accounts):
+    account = accounts.verify("Anna ", PASSWORD)
+    assert account.username == "anna" and account.role == "advisor"
+    assert accounts.verify("anna", PASSWORD + "x") is None
+    assert accounts.verify("niemand", PASSWORD) is None
+
+
+def test_clear_refusals_when_adding(accounts):
+    with pytest.raises(AccountError, match="al in gebruik"):
+        accounts.add("ANNA", "nog-een-lang-wachtwoord")
+    with pytest.raises(AccountError, match="minstens 12 tekens"):
+        accounts.add("bram", "kort")
+    with pytest.raises(AccountError, match="Onbekende rol"):
+        accounts.add("bram", PASSWORD, role="admin")
+    with pytest.raises(AccountError, match="gebruikersnaam"):
+        accounts.add("<b>", PASSWORD)
+    assert accounts.add("bram", PASSWORD, role="maintainer").role == "maintainer"
+
+
+def test_repeated_failures_lock_the_account_for_a_while(accounts, clock):
+    for _ in range(MAX_FAILURES - 1):
+        assert accounts.verify("anna", "fout-fout-fout") is None
+    with pytest.raises(AccountLocked):
+        accounts.verify("anna", "fout-fout-fout")
+    with pytest.raises(AccountLocked):
+        accounts.verify("anna", PASSWORD)  # even the right password waits
+    clock.now += timedelta(minutes=16)
+    assert accounts.verify("anna", PASSWORD).username == "anna"
+
+
+def test_a_success_resets_the_failure_count(accounts):
+    for _ in range(MAX_FAILURES - 1):
+        accounts.verify("anna", "fout-fout-fout")
+    assert accounts.verify("anna", PASSWORD)
+    for _ in range(MAX_FAILURES - 1):
+        assert accounts.verify("anna", "fout-fout-fout") is None
+
+
+def test_online_means_seen_in_the_last_minutes(accounts, clock):
+    accounts.add("bram", PASSWORD)
+    accounts.mark_seen("anna")
+    clock.now += timedelta(minutes=3)
+    accounts.mark_seen("bram")
+    assert [a.username for a in accounts.online_advisors()] == ["anna", "bram"]
+    clock.now += timedelta(minutes=3)
+    assert [a.username for a in accounts.online_advisors()] == ["bram"]
+    assert [a.username for a in accounts.online_advisors(window_minutes=10)] == ["anna", "bram"]
+
+
+def test_sessions_expire_when_idle_or_too_old(accounts, factory, clock):
+    sessions = SessionStore(factory, clock=clock)
+    token, active = sessions.create("anna")
+    assert sessions.lookup(token) == active and len(active.csrf_token) >= 32
+    assert sessions.lookup(token + "x") is None
+    clock.now += timedelta(minutes=31)
+    assert sessions.lookup(token) is None  # idle too long
+    token, _ = sessions.create("anna")
+    for _ in range(16):  # active every 29 minutes: 7 h 44 min
+        clock.now += timedelta(minutes=29)
+        assert sessions.lookup(token)
+    clock.now += timedelta(minutes=29)
+    assert sessions.lookup(token) is None  # past 8 hours, however active
+    token, _ = sessions.create("anna")
+    sessions.end(token)
+    assert sessions.lookup(token) is None
+
+
+def test_cli_adds_an_account_from_stdin_and_lists_it(settings, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    args = argparse.Namespace(command="add", username="Carla", role="maintainer")
+    assert advisors_cli.run(args, settings) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    assert advisors_cli.run(argparse.Namespace(command="add", username="dirk", role="advisor"), settings) == 1
+    assert advisors_cli.run(argparse.Namespace(command="list"), settings) == 0
+    out, err = capsys.readouterr()
+    assert "Account 'carla' aangemaakt (rol: beheerder)" in out and "carla\tbeheerder" in out
+    assert "minstens 12 tekens" in err and "dirk" not in out
