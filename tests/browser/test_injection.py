@@ -1,0 +1,83 @@
+"""Twenty-odd XSS and injection inputs, sent through the chat and opened in the
+advisors' views: they are stored as text and render inert everywhere."""
+
+from __future__ import annotations
+
+import requests
+from sqlalchemy import create_engine, inspect
+
+from bot.advisors.accounts import AccountService
+from bot.store import make_engine, make_sessionmaker
+from tests.browser.test_escalation_paths import escalation_of
+
+PASSWORD = "nog-een-lang-proefwachtwoord"
+ATTACKS = [
+    "<script>window.__pwned='script'</script>",
+    "<img src=x onerror=\"window.__pwned='img'\">",
+    "<svg onload=\"window.__pwned='svg'\">",
+    "<iframe src=\"javascript:window.__pwned='iframe'\"></iframe>",
+    "<a href=\"javascript:window.__pwned='a'\">klik</a>",
+    "<body onload=\"window.__pwned='body'\">",
+    "<details open ontoggle=\"window.__pwned='details'\">",
+    "<input autofocus onfocus=\"window.__pwned='input'\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"window.__pwned='math'\">",
+    "\"><script>window.__pwned='attr'</script>",
+    "'><img src=x onerror=window.__pwned='quote'>",
+    "<scr<script>ipt>window.__pwned='nested'</scr</script>ipt>",
+    "javascript:window.__pwned='url'",
+    "<object data=\"javascript:window.__pwned='object'\"></object>",
+    "<embed src=\"javascript:window.__pwned='embed'\">",
+    "<style>@import 'javascript:alert(1)';</style>",
+    '<meta http-equiv="refresh" content="0;url=javascript:window.__pwned=\'meta\'">',
+    "{{7*7}} ${7*7} <%= 7*7 %>",
+    "'; DROP TABLE escalations; --",
+    '" OR "1"="1',
+    "1; DELETE FROM events WHERE 1=1",
+    "Robert'); DROP TABLE advisors;--",
+    "%3Cscript%3Ewindow.__pwned='encoded'%3C/script%3E",
+    '<form action="https://kwaadwillend.example"><button>inloggen</button></form>',
+]
+
+
+def test_injections_render_inert_in_the_chat_and_in_the_advisor_views(browser, stack, page):
+    tickets = []
+    for start in range(0, len(ATTACKS), 8):  # eight per conversation stays under the rate limit
+        sender = f"injectie-proef-{start}"
+        for attack in [*ATTACKS[start : start + 8], "Ik wil een adviseur spreken"]:
+            reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                                  json={"sender": sender, "message": attack}, timeout=60)  # fmt: skip
+            assert reply.ok
+        tickets.append(escalation_of(stack, sender).ticket)
+    names = set(inspect(create_engine(stack.db_url)).get_table_names())
+    assert {"escalations", "advisors", "articles"} <= names  # the tables the attacks named are all still there
+    assert "events" in inspect(create_engine(stack.tracker_db_url)).get_table_names()
+
+    AccountService(make_sessionmaker(make_engine(stack.db_url))).add("adviseur.injectie", PASSWORD)
+    advisor = browser.new_context().new_page()
+    advisor.goto(f"{stack.web_url}/adviseurs/login")
+    advisor.fill("#username", "adviseur.injectie")
+    advisor.fill("#password", PASSWORD)
+    advisor.get_by_role("button", name="Inloggen").click()
+    advisor.wait_for_url(f"{stack.web_url}/adviseurs")
+    for view in [*(f"/adviseurs/escalaties/{ticket}" for ticket in tickets), "/adviseurs"]:
+        advisor.goto(stack.web_url + view)
+        advisor.wait_for_timeout(500)
+        assert advisor.evaluate("() => window.__pwned") is None
+        injected = advisor.locator("main script, main img, main svg, main iframe, main object, main embed, "
+                                   "main details, main input:not([type=hidden]):not([name]), main meta")  # fmt: skip
+        assert injected.count() == 0
+    shown = ""
+    for ticket in tickets:
+        advisor.goto(f"{stack.web_url}/adviseurs/escalaties/{ticket}")
+        shown += advisor.inner_text("main")
+    assert "DROP TABLE escalations" in shown and "<script>" in shown  # shown as the text that was typed
+    api = advisor.request.get(f"{stack.web_url}/api/escalations/{tickets[0]}").json()
+    assert any("<script>" in (line.get("text") or "") for line in api["transcript"])  # JSON keeps it as data
+
+    for attack in ATTACKS[:8]:  # and in the professional's own widget
+        page.fill("#jep-input", attack)
+        page.keyboard.press("Enter")
+    page.wait_for_timeout(2000)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(".jep-messages script, .jep-messages img, .jep-messages svg, .jep-messages iframe").count() == 0
+    advisor.context.close()
