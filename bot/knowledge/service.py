@@ -47,8 +47,7 @@ class KnowledgeService:
         min_score: float = MIN_SCORE,
     ) -> list[dict]:
         catalogue = self.catalogue()
-        hits = catalogue.article_index.search(text, topic=topic, audience=audience, limit=limit, min_score=min_score)
-        return [dict(catalogue.articles[hit.id], score=hit.score) for hit in hits]
+        return _ranked(catalogue.article_index, catalogue.articles, text, topic, audience, limit, min_score)
 
     def find_providers(
         self,
@@ -59,8 +58,7 @@ class KnowledgeService:
         min_score: float = MIN_SCORE,
     ) -> list[dict]:
         catalogue = self.catalogue()
-        hits = catalogue.provider_index.search(text, topic=topic, audience=audience, limit=limit, min_score=min_score)
-        return [dict(catalogue.providers[hit.id], score=hit.score) for hit in hits]
+        return _ranked(catalogue.provider_index, catalogue.providers, text, topic, audience, limit, min_score)
 
     def providers_for_topic(self, topic: str, limit: int = 5) -> list[dict]:
         """Providers whose first topic is `topic`, then those that list it at all."""
@@ -89,6 +87,11 @@ class KnowledgeService:
                 if self._catalogue is None or self._catalogue.version != version:
                     self._catalogue = _build(session, version)
             return self._catalogue
+
+
+def _ranked(index: SearchIndex, items: dict[str, dict], text, topic, audience, limit, min_score) -> list[dict]:
+    hits = index.search(text, topic=topic, audience=audience, limit=limit, min_score=min_score)
+    return [dict(items[hit.id], score=hit.score) for hit in hits]
 
 
 def _build(session, version: int) -> Catalogue:

@@ -2,13 +2,11 @@
 
 import os
 import subprocess
-import sys
-import time
 
 import pytest
 import requests
 
-from bot.config import ROOT
+from tests.integration.conftest import running
 
 PORT = 15177
 TOKEN = "proef-token-0123456789"
@@ -24,21 +22,8 @@ BODY = {
 def server(tmp_path_factory):
     env = dict(os.environ, JEP_ACTION_PORT=str(PORT), JEP_ACTION_TOKEN=TOKEN, JEP_HOST="127.0.0.1",
                JEP_DB_URL=f"sqlite:///{tmp_path_factory.mktemp('acties') / 'jep.db'}")  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "bot", "actions"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    base = f"http://127.0.0.1:{PORT}"
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("action server did not start")
-    yield base
-    process.terminate()
-    process.wait(timeout=15)
+    with running(["actions"], env, f"http://127.0.0.1:{PORT}", tmp_path_factory.mktemp("log") / "actions.log") as base:
+        yield base
 
 
 @pytest.mark.parametrize("params", [{}, {"token": "fout"}, {"token": ""}])

@@ -3,8 +3,6 @@ the claim → note → close flow, the audit log, lockout, and escaping of trans
 import asyncio
 import os
 import re
-import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 
@@ -17,8 +15,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.advisors.accounts import MAX_FAILURES, AccountService
 from bot.advisors.audit import AuditLog
-from bot.config import ROOT
 from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
+from tests.integration.conftest import running
 
 PORT = 18280
 PASSWORD = "een-lang-proefwachtwoord"
@@ -56,22 +54,8 @@ def web(tmp, factory):
     asyncio.run(store.save(DialogueStateTracker.from_events("xss", events)))
     env = dict(os.environ, JEP_WEB_PORT=str(PORT), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
                JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}")  # fmt: skip
-    with (tmp / "web.log").open("wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
-    base = f"http://127.0.0.1:{PORT}"
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"web app did not start; see {tmp / 'web.log'}")
-    yield base
-    process.terminate()
-    process.wait(timeout=15)
+    with running(["web"], env, f"http://127.0.0.1:{PORT}", tmp / "web.log") as base:
+        yield base
 
 
 def login(web: str, username: str = "anna", password: str = PASSWORD) -> requests.Session:
