@@ -18,9 +18,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
-from bot.store import Escalation, Feedback, make_engine, make_sessionmaker, unit_of_work
+from bot.escalation.callback import PENDING_MINUTES
+from bot.store import Escalation, Feedback, PendingCallback, make_engine, make_sessionmaker, unit_of_work
 
 DAY = 24 * 60 * 60
+PENDING = timedelta(minutes=PENDING_MINUTES)
 log = logging.getLogger(__name__)
 
 
@@ -92,6 +94,7 @@ class Retention:
             report.feedback = session.execute(
                 delete(Feedback).where(Feedback.conversation_id == conversation_id)
             ).rowcount
+            session.execute(delete(PendingCallback).where(PendingCallback.conversation_id == conversation_id))
         events = self._events()
         if events is not None:
             with self.tracker.begin() as connection:

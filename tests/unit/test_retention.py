@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, select, text
 
 from bot.privacy.retention import Retention
-from bot.store import Escalation, Feedback, make_engine, make_sessionmaker, unit_of_work
+from bot.store import Escalation, Feedback, PendingCallback, make_engine, make_sessionmaker, unit_of_work
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
@@ -50,6 +50,8 @@ def databases(tmp_path):
                        status="closed", created_at=naive(10), closed_at=naive(9)),
             Feedback(conversation_id="oud", rating="down", created_at=naive(45)),
             Feedback(conversation_id="recent", rating="up", created_at=naive(2)),
+            PendingCallback(conversation_id="recent", phone="0612345678", asked_at=naive(0.5)),
+            PendingCallback(conversation_id="oud", phone="0687654321", asked_at=naive(45)),
         ])  # fmt: skip
     retention = Retention(factory, create_engine(tracker_url, future=True), 30, 90, clock=lambda: NOW)
     return retention, factory, create_engine(tracker_url, future=True)
@@ -68,6 +70,7 @@ def test_purge_removes_exactly_what_has_expired(databases):
     with unit_of_work(factory) as session:
         assert set(session.execute(select(Escalation.ticket)).scalars()) == {"E-1", "E-3"}
         assert set(session.execute(select(Feedback.conversation_id)).scalars()) == {"recent"}
+        assert set(session.execute(select(PendingCallback.conversation_id)).scalars()) == {"recent"}
     assert report.escalations == 1 and report.feedback == 1
     assert retention.purge().events == 0  # nothing left to purge: idempotent
 
@@ -80,6 +83,7 @@ def test_erase_removes_one_conversation_from_every_table(databases):
     assert senders(tracker) == {"oud", "oud-met-open-escalatie", "oud-met-verlopen-escalatie"}
     with unit_of_work(factory) as session:
         assert session.execute(select(Escalation).where(Escalation.conversation_id == "recent")).first() is None
+        assert session.get(PendingCallback, "recent") is None
 
 
 def test_purge_before_any_conversation_exists(tmp_path):
