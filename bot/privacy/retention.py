@@ -68,6 +68,9 @@ class Retention:
             report.feedback = session.execute(
                 delete(Feedback).where(Feedback.created_at < conversation_cutoff)
             ).rowcount
+            # A callback number asked for but never confirmed is not kept beyond its minutes.
+            pending_cutoff = now.replace(tzinfo=None) - PENDING
+            session.execute(delete(PendingCallback).where(PendingCallback.asked_at < pending_cutoff))
             kept = set(session.execute(select(Escalation.conversation_id)).scalars())
         events = self._events()
         if events is None:
