@@ -50,7 +50,7 @@ def databases(tmp_path):
                        status="closed", created_at=naive(10), closed_at=naive(9)),
             Feedback(conversation_id="oud", rating="down", created_at=naive(45)),
             Feedback(conversation_id="recent", rating="up", created_at=naive(2)),
-            PendingCallback(conversation_id="recent", phone="0612345678", asked_at=naive(0.5)),
+            PendingCallback(conversation_id="recent", phone="0612345678", asked_at=naive(5 / 1440)),  # 5 minutes
             PendingCallback(conversation_id="oud", phone="0687654321", asked_at=naive(45)),
         ])  # fmt: skip
     retention = Retention(factory, create_engine(tracker_url, future=True), 30, 90, clock=lambda: NOW)
