@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
 
-.PHONY: run test setup lint unit validate train conversations browser chromium search-eval clean
+.PHONY: run test setup lint unit validate train conversations browser chromium search-eval bench retrain clean
 
 run: setup
 	$(PY) -m bot run
@@ -31,7 +31,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 lint: setup
-	$(PY) -m ruff check bot actions tests
+	$(PY) -m ruff check bot actions tests bench
 
 unit: setup
 	$(PY) -m pytest -q tests --ignore=tests/browser
@@ -58,6 +58,15 @@ chromium:
 
 search-eval: setup
 	$(PY) -m bot knowledge eval
+
+# Quality and speed side by side with plain Rasa (about half an hour); not part of `make test`.
+# Writes bench/results/summary.md with plots; see bench/__main__.py.
+bench: setup train
+	$(PY) -m bench
+
+# Maintainers: train a candidate, compare it with the running model, activate it only if it is no worse.
+retrain: setup
+	$(PY) -m bot model retrain
 
 clean:
 	rm -rf var models

@@ -40,6 +40,25 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--role", choices=("advisor", "maintainer"), default="advisor")
     advisors.add_parser("list", help="alle accounts tonen")
 
+    # --- review and model (bot/training_cli.py) ---
+    review = groups.add_parser("review", help="slecht begrepen vragen beoordelen").add_subparsers(
+        dest="command", required=True
+    )
+    review.add_parser("list", help="open berichten tonen (verzamelt eerst nieuwe uit de gesprekken)")
+    accept = review.add_parser("accept", help="een bericht als trainingsvoorbeeld van een intent toevoegen")
+    accept.add_argument("id", type=int)
+    accept.add_argument("intent")
+    review.add_parser("reject", help="een bericht afwijzen").add_argument("id", type=int)
+    review.add_parser("article", help="een bericht op de lijst voor redacteuren zetten").add_argument("id", type=int)
+    review.add_parser("articles", help="vragen waarvoor een kennisartikel ontbreekt")
+    model = groups.add_parser("model", help="hertrainen, modellen tonen, terugzetten").add_subparsers(
+        dest="command", required=True
+    )
+    model.add_parser("retrain", help="kandidaat trainen, testen en alleen activeren als hij niet slechter is")
+    model.add_parser("list", help="de laatste 10 modellen met scores")
+    model.add_parser("rollback", help="het vorige actieve model terugzetten")
+    # --- end review and model ---
+
     groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
     groups.add_parser("web", help="alleen de webapp starten")
     groups.add_parser("actions", help="alleen de actieserver starten (vraagt JEP_ACTION_TOKEN)")
@@ -59,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot import advisors_cli
 
         return advisors_cli.run(args, settings)
+    if args.group in ("review", "model"):
+        from bot import training_cli
+
+        return (training_cli.run_review if args.group == "review" else training_cli.run_model)(args, settings)
     if args.group == "run":
         from bot.runner import run
 

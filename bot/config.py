@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Written by `make run` (mode 0600) so that `python -m bot model ...` can reach Rasa's HTTP API.
+RASA_TOKEN_FILE = ROOT / "var" / "rasa.token"
 
 
 def _env(name: str, default: str) -> str:

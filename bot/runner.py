@@ -13,9 +13,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import ROOT, Settings
+from bot.config import RASA_TOKEN_FILE, ROOT, Settings
 from bot.knowledge_cli import load
-from bot.training.model import ensure_model
+from bot.training.model import active_model
 
 READY_TIMEOUT = 300
 
@@ -29,8 +29,12 @@ class Service:
     process: subprocess.Popen | None = None
 
 
-def services_for(settings: Settings, model: Path, logs: Path = ROOT / "var" / "logs") -> list[Service]:
+def services_for(
+    settings: Settings, model: Path, logs: Path = ROOT / "var" / "logs", rasa_token: str | None = None
+) -> list[Service]:
     python = sys.executable
+    # The HTTP API is on only so that `python -m bot model` can swap models without downtime; it asks a token.
+    rasa_token = rasa_token or os.environ.get("JEP_RASA_TOKEN") or secrets.token_urlsafe(32)
     return [
         Service(
             "actieserver",
@@ -55,6 +59,9 @@ def services_for(settings: Settings, model: Path, logs: Path = ROOT / "var" / "l
                 str(ROOT / "credentials.yml"),
                 "--endpoints",
                 str(ROOT / "endpoints.yml"),
+                "--enable-api",
+                "--auth-token",
+                rasa_token,
                 "--cors",
                 *settings.allowed_origins,
             ],
@@ -146,13 +153,15 @@ def run(settings: Settings) -> int:
     if load(settings, settings.knowledge_dir) != 0:
         return 1
     print("2/3 Model controleren", flush=True)
-    model = ensure_model(settings)
+    model = active_model(settings)
     print("3/3 Diensten starten (het laden van het model duurt even)", flush=True)
-    services = services_for(settings, model)
+    rasa_token = os.environ.get("JEP_RASA_TOKEN") or secrets.token_urlsafe(32)
+    services = services_for(settings, model, rasa_token=rasa_token)
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
     try:
         check_ports_free(settings)
+        _write_token(rasa_token)
         start(services, child_environment(settings))
         wait_until_ready(services)
         print(f"\nDe assistent draait. Open {settings.web_url} in je browser.", flush=True)
@@ -170,3 +179,15 @@ def run(settings: Settings) -> int:
         return 1
     finally:
         stop(services)
+        # Only our own token: a second `make run` that found the ports taken leaves the first one's alone.
+        if RASA_TOKEN_FILE.exists() and RASA_TOKEN_FILE.read_text() == rasa_token:
+            RASA_TOKEN_FILE.unlink()
+
+
+def _write_token(token: str) -> None:
+    """Only this user may read the token that opens Rasa's HTTP API."""
+    RASA_TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RASA_TOKEN_FILE.unlink(missing_ok=True)
+    descriptor = os.open(RASA_TOKEN_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(token)

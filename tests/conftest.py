@@ -14,6 +14,10 @@ KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: trains or runs Rasa; only with JEP_SLOW_TESTS=1")
+
+
 @pytest.fixture
 def settings(tmp_path: Path):
     return dataclasses.replace(

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from bot.config import ROOT, Settings
+from bot.training.registry import Registry
 
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
 
@@ -30,6 +31,15 @@ def fingerprint(root: Path = ROOT) -> str:
 
 def model_path(settings: Settings) -> Path:
     return settings.models_dir / f"jep-{fingerprint()}.tar.gz"
+
+
+def active_model(settings: Settings) -> Path:
+    """The registry's active model (bot/training/gate.py decides it) or else the model for the current files."""
+    chosen = Registry.for_models(settings.models_dir).active_path()
+    if chosen:
+        print(f"Actief model volgens het register: {chosen.name}", flush=True)
+        return chosen
+    return ensure_model(settings)
 
 
 def ensure_model(settings: Settings) -> Path:

@@ -117,6 +117,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def page(request, browser, stack):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(60000)  # a busy 2-core machine trains and serves at once
     page = context.new_page()
     page.goto(stack.web_url + "/")
     page.wait_for_selector(".jep-widget")

@@ -13,7 +13,9 @@ PASSWORD = "een-lang-proefwachtwoord"
 
 def test_an_advisor_takes_over_a_chat_live(browser, stack, page):
     AccountService(make_sessionmaker(make_engine(stack.db_url))).add("adviseur.proef", PASSWORD)
-    advisor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    advisor_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    advisor_context.set_default_timeout(60000)
+    advisor = advisor_context.new_page()
     advisor.goto(f"{stack.web_url}/adviseurs")
     advisor.fill("#username", "adviseur.proef")
     advisor.fill("#password", PASSWORD)

@@ -1,0 +1,193 @@
+"""The review queue: user messages the assistant handled poorly, for a maintainer to label.
+
+Candidates come from Rasa's tracker store (low NLU confidence, nlu_fallback), from escalations
+with reason low_confidence, and from negative feedback. Each decision is stored in review_items,
+keyed on the normalised text, so a decided message never comes back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from bot.privacy.redact import redact
+from bot.store import Escalation, Feedback, unit_of_work
+from bot.store.models import Base
+
+STATUSES = ("open", "accepted", "rejected", "needs_article")
+WHY = {
+    "low_confidence": "lage zekerheid",
+    "nlu_fallback": "niet herkend",
+    "escalation": "doorverwezen: niet begrepen",
+    "negative_feedback": "negatieve beoordeling",
+}
+
+
+class ReviewItem(Base):
+    __tablename__ = "review_items"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    key = Column(String(1000), unique=True, nullable=False)  # normalised text: one row per message, ever
+    text = Column(Text, nullable=False)
+    predicted_intent = Column(String(80))
+    confidence = Column(Float)
+    why = Column(String(200), nullable=False, default="")
+    count = Column(Integer, nullable=False, default=1)
+    status = Column(String(16), nullable=False, default="open")
+    intent = Column(String(80))  # the maintainer's label when accepted
+    decided_by = Column(String(80))
+    decided_at = Column(DateTime)
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@dataclass
+class Candidate:
+    text: str
+    predicted_intent: str | None
+    confidence: float | None
+    why: set[str] = field(default_factory=set)
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    timestamp: float
+    text: str
+    intent: str | None
+    confidence: float | None
+    fallback: bool = False
+
+
+class ReviewQueue:
+    def __init__(self, factory: sessionmaker, tracker_engine: Engine, threshold: float = 0.5, clock=None):
+        self.factory = factory
+        self.tracker = tracker_engine
+        self.threshold = threshold
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        # make_engine creates only the tables imported before it; this one lives here.
+        Base.metadata.create_all(factory.kw["bind"], tables=[ReviewItem.__table__])
+
+    def collect(self) -> list[Candidate]:
+        """Every poorly handled message in the tracker store, duplicates merged, most frequent first."""
+        conversations = self._user_messages()
+        found: dict[str, Candidate] = {}
+
+        def add(message: UserMessage | None, why: str, text: str | None = None) -> None:
+            text = redact(" ".join((text or (message.text if message else "")).split())).text
+            if not text or text.startswith("/"):  # "/intent" messages are sent by the channels, not typed
+                return
+            item = found.setdefault(normalise(text), Candidate(text, None, None))
+            item.why.add(why)
+            item.count += 1
+            if message and item.predicted_intent is None:
+                item.predicted_intent, item.confidence = message.intent, message.confidence
+
+        for messages in conversations.values():
+            for message in messages:
+                if message.fallback:
+                    add(message, "nlu_fallback")
+                elif message.confidence is not None and message.confidence < self.threshold:
+                    add(message, "low_confidence")
+        with unit_of_work(self.factory) as session:
+            escalations = session.execute(
+                select(Escalation.conversation_id, Escalation.created_at).where(Escalation.reason == "low_confidence")
+            ).all()
+            ratings = session.execute(
+                select(Feedback.conversation_id, Feedback.created_at, Feedback.query).where(Feedback.rating == "down")
+            ).all()
+        for conversation_id, created_at in escalations:
+            message = _last_before(conversations.get(conversation_id, []), created_at)
+            if message:
+                add(message, "escalation")
+        for conversation_id, created_at, query in ratings:
+            message = _last_before(conversations.get(conversation_id, []), created_at)
+            if message or query:
+                add(message, "negative_feedback", None if message else query)
+        return sorted(found.values(), key=lambda c: (-c.count, normalise(c.text)))
+
+    def refresh(self) -> int:
+        """Bring the collected messages into review_items; returns how many are new."""
+        new = 0
+        with unit_of_work(self.factory) as session:
+            known = {row.key: row for row in session.execute(select(ReviewItem)).scalars()}
+            for candidate in self.collect():
+                key = normalise(candidate.text)
+                row = known.get(key)
+                why = ", ".join(sorted(candidate.why))
+                if row is None:
+                    session.add(ReviewItem(
+                        key=key, text=candidate.text, predicted_intent=candidate.predicted_intent,
+                        confidence=candidate.confidence, why=why, count=candidate.count,
+                    ))  # fmt: skip
+                    new += 1
+                elif row.status == "open":
+                    row.count, row.why = candidate.count, why
+        return new
+
+    def items(self, status: str = "open") -> list[ReviewItem]:
+        with unit_of_work(self.factory) as session:
+            query = select(ReviewItem).where(ReviewItem.status == status)
+            return list(session.execute(query.order_by(ReviewItem.count.desc(), ReviewItem.id)).scalars())
+
+    def get(self, item_id: int) -> ReviewItem:
+        with unit_of_work(self.factory) as session:
+            row = session.get(ReviewItem, item_id)
+            if row is None:
+                raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
+            return row
+
+    def decide(self, item_id: int, status: str, by: str, intent: str | None = None) -> ReviewItem:
+        if status not in STATUSES[1:]:
+            raise ValueError(f"onbekende beslissing: {status}")
+        with unit_of_work(self.factory) as session:
+            row = session.get(ReviewItem, item_id)
+            if row is None:
+                raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
+            if row.status != "open":
+                raise ValueError(f"Over bericht {item_id} is al beslist ({row.status}).")
+            row.status, row.intent, row.decided_by = status, intent, by
+            row.decided_at = self.clock().astimezone(timezone.utc).replace(tzinfo=None)
+            return row
+
+    def _user_messages(self) -> dict[str, list[UserMessage]]:
+        if not inspect(self.tracker).has_table("events"):
+            return {}
+        events = Table("events", MetaData(), autoload_with=self.tracker)
+        query = (
+            select(events.c.sender_id, events.c.timestamp, events.c.data)
+            .where(events.c.type_name == "user")
+            .order_by(events.c.sender_id, events.c.timestamp, events.c.id)
+        )
+        conversations: dict[str, list[UserMessage]] = {}
+        with self.tracker.connect() as connection:
+            for sender_id, timestamp, data in connection.execute(query):
+                conversations.setdefault(sender_id, []).append(_message(timestamp, json.loads(data or "{}")))
+        return conversations
+
+
+def _message(timestamp: float, event: dict) -> UserMessage:
+    parse = event.get("parse_data") or {}
+    intent = parse.get("intent") or {}
+    name, confidence = intent.get("name"), intent.get("confidence")
+    if name == "nlu_fallback":
+        # The fallback's own confidence is the threshold; the model's best guess is next in the ranking.
+        guess = next((i for i in parse.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"), {})
+        return UserMessage(timestamp or 0.0, event.get("text") or "", guess.get("name"), guess.get("confidence"), True)
+    return UserMessage(timestamp or 0.0, event.get("text") or "", name, confidence)
+
+
+def _last_before(messages: list[UserMessage], moment: datetime | None) -> UserMessage | None:
+    """The user's message just before an escalation or rating (stored as naive UTC)."""
+    if moment is None:
+        return messages[-1] if messages else None
+    limit = moment.replace(tzinfo=timezone.utc).timestamp()
+    before = [m for m in messages if m.timestamp <= limit]
+    return before[-1] if before else None

@@ -1,0 +1,79 @@
+"""The registry (list, activate, rollback) and the gate's decision."""
+
+import json
+
+from bot.training.gate import Decision, decide, read_nlu_results, write_report
+from bot.training.registry import Registry, Version
+
+
+def registry_with(tmp_path, names):
+    registry = Registry(tmp_path / "registry.json")
+    for name in names:
+        model = tmp_path / f"{name}.tar.gz"
+        model.write_text("model")
+        registry.add(Version(name, str(model), "2026-11-28", macro_f1=0.9))
+        registry.activate(name)
+    registry.save()
+    return Registry(tmp_path / "registry.json")
+
+
+def test_last_versions_newest_first_and_the_active_one(tmp_path):
+    registry = registry_with(tmp_path, [f"m{i}" for i in range(12)])
+    assert [v.name for v in registry.last(10)] == [f"m{i}" for i in range(11, 1, -1)]
+    assert registry.active().name == "m11"
+    assert registry.active_path() == tmp_path / "m11.tar.gz"
+
+
+def test_rollback_goes_back_one_active_model_at_a_time(tmp_path):
+    registry = registry_with(tmp_path, ["a", "b", "c"])
+    assert registry.rollback().name == "b"
+    registry.save()
+    registry = Registry(tmp_path / "registry.json")
+    assert registry.active().name == "b"
+    (tmp_path / "a.tar.gz").unlink()  # a deleted model cannot come back
+    try:
+        registry.rollback()
+        raise AssertionError("rollback without an earlier model")
+    except LookupError:
+        pass
+    assert registry.active().name == "b"
+
+
+def test_a_refused_candidate_never_becomes_active(tmp_path):
+    registry = registry_with(tmp_path, ["a"])
+    registry.add(Version("b", str(tmp_path / "b.tar.gz"), "2026-11-28", 0.5, 0, "refused"))
+    assert registry.active().name == "a"
+
+
+def test_gate_accepts_a_drop_of_at_most_one_hundredth():
+    assert decide(0.90, 0.89, 0).accept
+    assert decide(0.90, 0.95, 0).accept
+    assert decide(None, 0.40, 0).accept  # nothing to compare with: only the conversation tests count
+
+
+def test_gate_refuses_a_bigger_drop_or_a_failed_conversation():
+    refused = decide(0.90, 0.8899, 0)
+    assert not refused.accept and "macro-F1" in refused.reasons[0]
+    assert not decide(0.90, 0.95, 1).accept
+    assert len(decide(0.90, 0.5, 2).reasons) == 2
+
+
+def test_report_from_two_rasa_test_runs(tmp_path):
+    def run(folder, predictions, f1):
+        folder.mkdir()
+        report = {"greet": {"f1-score": f1}, "thank": {"f1-score": 1.0}, "accuracy": 0.9, "macro avg": {"f1-score": f1}}
+        (folder / "intent_report.json").write_text(json.dumps(report))
+        rows = [{"text": t, "intent": e, "intent_prediction": {"name": p}} for t, (e, p) in predictions.items()]
+        right = [r for r in rows if r["intent"] == r["intent_prediction"]["name"]]
+        (folder / "intent_successes.json").write_text(json.dumps(right))
+        (folder / "intent_errors.json").write_text(json.dumps([r for r in rows if r not in right]))
+        return read_nlu_results(folder)
+
+    current = run(tmp_path / "a", {"hoi": ("greet", "greet"), "dank": ("thank", "thank")}, 0.95)
+    candidate = run(tmp_path / "b", {"hoi": ("greet", "thank"), "dank": ("thank", "thank")}, 0.6)
+    version = Version("kandidaat", "x", "nu", candidate.macro_f1, 0, "refused")
+    path = write_report(tmp_path / "rapport", version, Version("huidig", "y", "toen"), current, candidate,
+                        Decision(False, ["macro-F1 daalt"]))  # fmt: skip
+    text = path.read_text()
+    assert "0.950 → 0.600" in text and "| hoi | greet | greet | thank |" in text and "geweigerd" in text
+    assert (tmp_path / "rapport" / "confusion.png").stat().st_size > 1000
