@@ -1,0 +1,112 @@
+"""NLU quality: intent macro-F1 of our pipeline and Rasa's default, on the same data.
+
+Two measures per config: the held-out set tests/nlu_test.yml, and 5-fold
+cross-validation on data/nlu. The folds are drawn once with a fixed seed and
+shared by both configs (Rasa's own --cross-validation draws unseeded folds per
+run), so the two configs are compared on exactly the same splits.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from bench.common import BENCH, LOGS, PYTHON, Task, quiet_env
+from bot.config import ROOT
+
+CONFIGS = {"ours": ROOT / "config.yml", "default": BENCH / "default_config.yml"}
+NLU_DATA = ROOT / "data" / "nlu"
+HELD_OUT = ROOT / "tests" / "nlu_test.yml"
+FOLDS = 5
+SEED = 42
+
+
+def write_folds(work: Path) -> list[tuple[Path, Path]]:
+    """Stratified folds of data/nlu as Rasa YAML files: (train, test) per fold."""
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    data = load_data(str(NLU_DATA))
+    examples = data.intent_examples
+    labels = [example.get_full_intent() for example in examples]
+    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    files = []
+    for number, (train_index, test_index) in enumerate(splitter.split(examples, labels), 1):
+        folder = work / "folds" / str(number)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, index in (("train", train_index), ("test", test_index)):
+            part = TrainingData(
+                training_examples=[examples[i] for i in index],
+                entity_synonyms=data.entity_synonyms,
+                regex_features=data.regex_features,
+                lookup_tables=data.lookup_tables,
+            )
+            RasaYAMLWriter().dump(folder / f"{name}.yml", part)
+        files.append((folder / "train.yml", folder / "test.yml"))
+    return files
+
+
+def tasks(work: Path, our_model: Path, env: dict[str, str]) -> list[Task]:
+    """Every NLU job; the default config's first, because they take longest."""
+
+    def job(name: str, test: Path, config: Path | None = None, train: Path | None = None) -> Task:
+        command = [PYTHON, "-m", "bench.nlu_job", "--test", str(test), "--out", str(work / name)]
+        if config is None:
+            command += ["--model", str(our_model)]
+        else:
+            command += ["--config", str(config), "--train", str(train)]
+        return Task(f"NLU {name}", command, LOGS / f"nlu-{name}.log", env=env)
+
+    folds = write_folds(work)
+    jobs = [job("default-heldout", HELD_OUT, CONFIGS["default"], NLU_DATA)]
+    jobs += [job(f"default-fold{k}", test, CONFIGS["default"], train) for k, (train, test) in enumerate(folds, 1)]
+    # Our held-out score is that of the model `make run` serves: same NLU data, same pipeline.
+    jobs.append(job("ours-heldout", HELD_OUT))
+    jobs += [job(f"ours-fold{k}", test, CONFIGS["ours"], train) for k, (train, test) in enumerate(folds, 1)]
+    return jobs
+
+
+def job_env(threads: int | None) -> dict[str, str]:
+    """No training cache: every job really trains (and the project's .rasa/ stays untouched).
+
+    With jobs side by side, one TensorFlow thread each: DIET's small matrices gain
+    little from a second thread, so two single-threaded jobs finish sooner.
+    """
+    env = quiet_env(RASA_MAX_CACHE_SIZE="0")
+    if threads:
+        env.update(TF_INTRA_OP_PARALLELISM_THREADS=str(threads), TF_INTER_OP_PARALLELISM_THREADS=str(threads))
+    return env
+
+
+def _read(folder: Path) -> dict:
+    report = json.loads((folder / "report" / "intent_report.json").read_text())
+    timing = json.loads((folder / "timing.json").read_text())
+    return {
+        "macro_f1": report["macro avg"]["f1-score"],
+        "accuracy": report.get("accuracy"),
+        "n": report["macro avg"]["support"],
+        **timing,
+    }
+
+
+def collect(work: Path, jobs: list[Task]) -> dict:
+    seconds = {task.name.removeprefix("NLU "): task.seconds for task in jobs}
+    results: dict = {"folds": FOLDS, "seed": SEED}
+    for config in CONFIGS:
+        held_out = _read(work / f"{config}-heldout")
+        folds = [_read(work / f"{config}-fold{k}") for k in range(1, FOLDS + 1)]
+        scores = [fold["macro_f1"] for fold in folds]
+        results[config] = {
+            "heldout": held_out,
+            "cv_folds": scores,
+            "cv_mean": statistics.mean(scores),
+            "cv_stdev": statistics.stdev(scores),
+            "heldout_seconds": seconds[f"{config}-heldout"],
+            "cv_seconds": sum(seconds[f"{config}-fold{k}"] for k in range(1, FOLDS + 1)),
+            "train_seconds": [fold.get("train_seconds") for fold in folds],
+        }
+    results["config_files"] = {name: str(path.relative_to(ROOT)) for name, path in CONFIGS.items()}
+    return results

@@ -1,0 +1,494 @@
+"""summary.md and its plots, from the results of this run only."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+import matplotlib.pyplot as plt  # noqa: E402
+
+OURS, REFERENCE = "JEP", "referentie"
+COLOURS = {"ours": "#1f6f8b", "other": "#c97b2b"}
+
+# The targets of the benchmark issue; each row of the table is checked against this run.
+F1_TARGET, F1_MARGIN = 0.92, 0.03
+RECALL3_TARGET = 0.90
+THROUGHPUT_RATIO, P95_TARGET_MS = 0.8, 400
+SEARCH_P95_MS, SEARCH_AT = 20, 5000
+WALL_LIMIT_MIN = 30
+
+
+def write(results: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in results.items() if not k.startswith("_")}
+    (folder / "results.json").write_text(json.dumps(data, indent=2, default=str))
+    plots = _plots(results, folder)
+    lines = _summary(results, plots)
+    path = folder / "summary.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _f(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{digits}f}"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def _mark(ok: bool | None) -> str:
+    return "–" if ok is None else ("gehaald" if ok else "**niet gehaald**")
+
+
+def _level(results: dict, stack: str, concurrency: int) -> dict | None:
+    levels = (results.get("load") or {}).get("levels", {}).get(stack, [])
+    return next((level for level in levels if level["concurrency"] == concurrency), None)
+
+
+def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
+    """(target, measured, requirement, met) per target of the issue."""
+    rows = []
+    nlu = results.get("nlu")
+    if nlu:
+        ours, default = nlu["ours"], nlu["default"]
+        held, held_default = ours["heldout"]["macro_f1"], default["heldout"]["macro_f1"]
+        rows.append(("NLU macro-F1, held-out", _f(held), f"≥ {F1_TARGET}", held >= F1_TARGET))
+        rows.append(("NLU: voorsprong op Rasa-standaard, held-out", f"{held - held_default:+.3f}",
+                     f"≥ +{F1_MARGIN}", held - held_default >= F1_MARGIN))  # fmt: skip
+        diff = ours["cv_mean"] - default["cv_mean"]
+        rows.append(("NLU: voorsprong op Rasa-standaard, 5-voudige CV", f"{diff:+.3f}", f"≥ +{F1_MARGIN}",
+                     diff >= F1_MARGIN))  # fmt: skip
+    retrieval = results.get("retrieval")
+    if retrieval:
+        ours, bm25 = retrieval["ours"]["all"], retrieval["bm25"]["all"]
+        rows.append(("Zoeken recall@3", _f(ours["recall3"]), f"≥ {RECALL3_TARGET}", ours["recall3"] >= RECALL3_TARGET))
+        rows.append(("Zoeken recall@3 boven BM25", f"{ours['recall3']:.3f} tegen {bm25['recall3']:.3f}",
+                     "hoger", ours["recall3"] > bm25["recall3"]))  # fmt: skip
+    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
+    if ours10 and ref10:
+        ratio = ours10["turns_per_second"] / ref10["turns_per_second"] if ref10["turns_per_second"] else 0.0
+        rows.append(("Doorvoer bij 10 gesprekken, t.o.v. referentie", f"{ratio:.2f}×", f"≥ {THROUGHPUT_RATIO}×",
+                     ratio >= THROUGHPUT_RATIO))  # fmt: skip
+        rows.append(("p95-latentie bij 10 gesprekken", f"{ours10['p95_ms']:.0f} ms", f"< {P95_TARGET_MS} ms",
+                     ours10["p95_ms"] < P95_TARGET_MS))  # fmt: skip
+        rows.append(("Fouten bij 10 gesprekken", str(ours10["errors"]), "0", ours10["errors"] == 0))
+    tracker = (results.get("load") or {}).get("tracker")
+    if tracker:
+        rows.append(("Kwijtgeraakte user-events (alle niveaus)", str(tracker["lost"]), "0", tracker["lost"] == 0))
+    size = (results.get("knowledge_size") or {}).get("sizes", {}).get(SEARCH_AT)
+    if size:
+        rows.append((f"Zoeken p95 bij {SEARCH_AT:,} artikelen".replace(",", "."), f"{size['search_p95_ms']:.1f} ms",
+                     f"< {SEARCH_P95_MS} ms", size["search_p95_ms"] < SEARCH_P95_MS))  # fmt: skip
+    wall = results.get("wall_seconds")
+    if wall is not None and len(results.get("sections", [])) == 4:  # only a whole run says something about make bench
+        rows.append(("Looptijd `make bench`", f"{wall / 60:.1f} min", f"< {WALL_LIMIT_MIN} min",
+                     wall / 60 < WALL_LIMIT_MIN))  # fmt: skip
+    return rows
+
+
+def _summary(results: dict, plots: dict[str, str]) -> list[str]:
+    machine = results["machine"]
+    lines = [
+        "# Benchmark Platform JEP-assistent",
+        "",
+        f"Gemeten op {results['started']} met `make bench` ({machine['cpus']} CPU-kernen, "
+        f"Rasa {machine['rasa']}, Python {machine['python']}). Alle getallen komen uit deze run; "
+        f"de ruwe cijfers staan in `results.json`, de logbestanden in `logs/`.",
+        "",
+    ]
+    if results.get("errors"):
+        lines += ["**Niet alles is gelukt:**", ""]
+        lines += [f"- {section}: {message}" for section, message in results["errors"].items()]
+        lines.append("")
+    lines += ["## Doelen", "", "| doel | gemeten | eis | |", "| --- | --- | --- | --- |"]
+    for name, measured, requirement, met in targets(results):
+        lines.append(f"| {name} | {measured} | {requirement} | {_mark(met)} |")
+    lines.append("")
+    for section in (_nlu, _retrieval, _load, _knowledge, _memory, _timing):
+        lines += section(results, plots)
+    return lines
+
+
+def _image(plots: dict[str, str], key: str, caption: str) -> list[str]:
+    return [f"![{caption}]({plots[key]})", ""] if key in plots else []
+
+
+def _nlu(results: dict, plots: dict[str, str]) -> list[str]:
+    nlu = results.get("nlu")
+    if not nlu:
+        return []
+    ours, default = nlu["ours"], nlu["default"]
+    folds = nlu["folds"]
+    lines = [
+        "## NLU: intentherkenning",
+        "",
+        f"Macro-F1 over de intents (Rasa's `intent_report.json`). Held-out: getraind op `data/nlu`, getest op "
+        f"`tests/nlu_test.yml` ({ours['heldout']['n']} zinnen). Kruisvalidatie: {folds} gestratificeerde folds "
+        f"van `data/nlu` (seed {nlu['seed']}), voor beide configuraties dezelfde splitsing; gemiddelde ± "
+        f"standaardafwijking over de folds. Onze held-out-score is die van het model dat `make run` serveert; "
+        f"de Rasa-standaard (`{nlu['config_files']['default']}`, de pipeline die `rasa init` traint) is op "
+        f"dezelfde data getraind.",
+        "",
+        "| configuratie | held-out macro-F1 | held-out accuracy | CV macro-F1 | CV per fold | rekentijd CV |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, label in (("ours", "JEP (`config.yml`)"), ("default", "Rasa-standaard")):
+        item = nlu[name]
+        per_fold = ", ".join(_f(s) for s in item["cv_folds"])
+        lines.append(
+            f"| {label} | {_f(item['heldout']['macro_f1'])} | {_f(item['heldout']['accuracy'])} | "
+            f"{_f(item['cv_mean'])} ± {_f(item['cv_stdev'])} | {per_fold} | {item['cv_seconds'] / 60:.1f} min |"
+        )
+    lines += [
+        f"| **verschil** | **{ours['heldout']['macro_f1'] - default['heldout']['macro_f1']:+.3f}** | "
+        f"{ours['heldout']['accuracy'] - default['heldout']['accuracy']:+.3f} | "
+        f"**{ours['cv_mean'] - default['cv_mean']:+.3f}** | | |",
+        "",
+    ]
+    timing = nlu.get("timing", {})
+    if timing:
+        lines += [
+            f"Rekentijd: de {folds} folds van de Rasa-standaard kostten samen "
+            f"{default['cv_seconds'] / 60:.1f} min (training per fold: "
+            f"{', '.join(f'{s:.0f}' for s in default['train_seconds'] if s is not None)} s), die van JEP "
+            f"{ours['cv_seconds'] / 60:.1f} min; de held-out-training van de standaard "
+            f"{default['heldout_seconds'] / 60:.1f} min. Alle NLU-taken samen: {timing['task_seconds'] / 60:.1f} min; "
+            f"met {timing['workers']} taken tegelijk duurde de hele trainingsstap (ook de referentiebot) "
+            f"{timing['wall_seconds'] / 60:.1f} min.",
+            "",
+        ]
+    return lines + _image(plots, "nlu", "NLU macro-F1")
+
+
+def _retrieval(results: dict, plots: dict[str, str]) -> list[str]:
+    r = results.get("retrieval")
+    if not r:
+        return []
+    lines = [
+        "## Zoeken: kennisartikelen en organisaties",
+        "",
+        f"{r['questions']} gelabelde vragen (`tests/search/questions/`) over {r['articles']} artikelen en "
+        f"{r['providers']} organisaties. JEP: `bot.knowledge.evaluate` zoals `make search-eval`. BM25: "
+        f"`rank_bm25.BM25Okapi` met standaardinstellingen over titel + samenvatting + tekst (artikelen) en "
+        f"naam + beschrijving (organisaties), kleine letters, gesplitst op woordtekens.",
+        "",
+        "| methode | soort | n | recall@1 | recall@3 | MRR |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, label in (("ours", "JEP"), ("ours_no_audience", "JEP zonder werkomgeving"), ("bm25", "BM25")):
+        for kind in ("all", "article", "provider"):
+            s = r[key][kind]
+            name = {"all": "alles", "article": "artikelen", "provider": "organisaties"}[kind]
+            lines.append(f"| {label} | {name} | {s['n']} | {_f(s['recall1'])} | {_f(s['recall3'])} | {_f(s['mrr'])} |")
+    return lines + [""] + _image(plots, "retrieval", "Zoekkwaliteit")
+
+
+def _load(results: dict, plots: dict[str, str]) -> list[str]:
+    load = results.get("load")
+    if not load:
+        return []
+    lines = [
+        "## Belasting: gesprekken over het REST-kanaal",
+        "",
+        "Gesprekken van 5 beurten (groet, kennisvraag, vraag naar een organisatie, vervolgvraag, bedankje; "
+        "`bench/messages.py`), gesloten lus zonder bedenktijd: elk gesprek stuurt zijn volgende beurt zodra het "
+        "antwoord binnen is. JEP: Rasa-server met ons model en de SQL-tracker store (SQLite), actieserver, "
+        "kennisbank in SQLite. Referentie: een kale `rasa init --no-prompt`-bot (Rasa's standaardconfiguratie, "
+        "in-memory tracker store) op dezelfde machine, in dezelfde run. Per niveau eerst JEP, dan de referentie.",
+        "",
+        "| stack | gelijktijdig | gesprekken | beurten | beurten/s | p50 | p95 | p99 | fouten |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for stack, levels in load["levels"].items():
+        for lv in levels:
+            lines.append(
+                f"| {stack} | {lv['concurrency']} | {lv['conversations']} | {lv['turns']} | "
+                f"{lv['turns_per_second']:.1f} | {lv['p50_ms']:.0f} ms | {lv['p95_ms']:.0f} ms | "
+                f"{lv['p99_ms']:.0f} ms | {lv['errors']} |"
+            )
+    lines.append("")
+    ratios = []
+    for lv in load["levels"].get(OURS, []):
+        ref = _level(results, REFERENCE, lv["concurrency"])
+        if ref and ref["turns_per_second"]:
+            ratios.append(f"{lv['concurrency']}: {lv['turns_per_second'] / ref['turns_per_second']:.2f}×")
+    if ratios:
+        lines += [f"Doorvoer van JEP als veelvoud van de referentie, per aantal gelijktijdige gesprekken: "
+                  f"{'; '.join(ratios)}.", ""]  # fmt: skip
+    tracker = load.get("tracker")
+    if tracker:
+        lines += [
+            f"Tracker store: voor alle {tracker['turns_checked']} beantwoorde beurten van JEP "
+            f"({tracker['conversations']} gesprekken) is het user-event met dezelfde tekst in de tabel `events` "
+            f"gezocht: **{tracker['lost']} kwijt**.",
+            "",
+        ]
+    lines += _where_time_goes(results)
+    lines += _image(plots, "load", "Doorvoer en latentie")
+    lines += _image(plots, "cpu", "CPU-tijd per beurt")
+    return lines
+
+
+def _where_time_goes(results: dict) -> list[str]:
+    lines = []
+    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
+    if not (ours10 and ref10):
+        return lines
+    lines += [
+        "Waar de tijd heen gaat (10 gelijktijdige gesprekken): CPU-tijd per beurt per proces, uit "
+        "`/proc/<pid>/stat`, en de latentie per soort beurt.",
+        "",
+        "| stack | proces | CPU-ms per beurt |",
+        "| --- | --- | --- |",
+    ]
+    for level, stack in ((ours10, OURS), (ref10, REFERENCE)):
+        for process, ms in level["cpu_ms_per_turn"].items():
+            lines.append(f"| {stack} | {process.removeprefix(stack + ' ')} | {ms:.1f} |")
+    lines += ["", "| stack | beurt | p50 | p95 |", "| --- | --- | --- | --- |"]
+    for level, stack in ((ours10, OURS), (ref10, REFERENCE)):
+        for kind, figures in level["by_kind"].items():
+            lines.append(f"| {stack} | {kind} | {figures['p50_ms']:.0f} ms | {figures['p95_ms']:.0f} ms |")
+    return lines + [""]
+
+
+def _knowledge(results: dict, plots: dict[str, str]) -> list[str]:
+    ks = results.get("knowledge_size")
+    if not ks:
+        return []
+    trips = (results.get("load") or {}).get("round_trips", {})
+    lines = [
+        "## Omvang van de kennisbank",
+        "",
+        f"Zoeken: `KnowledgeService.search_articles` op alle {ks['questions']} gelabelde vragen, "
+        f"{ks['passes']}× per omvang, na het opbouwen van de index. De grotere kennisbanken zijn de echte artikelen "
+        "plus varianten ervan (nieuw id, licht gevarieerde tekst), geladen met de echte loader in een eigen "
+        "SQLite-bestand. Rasa-rondreis: kennisvragen uit de gelabelde set, één per nieuw gesprek, via de "
+        "Rasa-server naar de actieserver die op die kennisbank draait.",
+        "",
+        "| artikelen | laden | index opbouwen | zoeken p50 | zoeken p95 | Rasa-rondreis p50 | rondreis p95 | "
+        "eerste vraag |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    rows = {}
+    for size, item in ks["sizes"].items():
+        rows[int(size)] = (
+            f"{item['generate_and_load_seconds']:.1f} s",
+            f"{item['index_build_seconds']:.1f} s",
+            f"{item['search_p50_ms']:.2f} ms",
+            f"{item['search_p95_ms']:.2f} ms",
+        )
+    for size in trips:
+        rows.setdefault(int(size), ("–", "–", "–", "–"))
+    for size in sorted(rows):
+        trip = trips.get(size) or trips.get(str(size))
+        trip_cells = (
+            (f"{trip['p50_ms']:.0f} ms", f"{trip['p95_ms']:.0f} ms", f"{trip['first_question_ms']:.0f} ms")
+            if trip else ("–", "–", "–")
+        )  # fmt: skip
+        lines.append(f"| {size} | " + " | ".join(rows[size] + trip_cells) + " |")
+    lines.append("")
+    if trips:
+        lines += ["De rij zonder laad- en zoekcijfers is de echte kennisbank tijdens de belastingstest.", ""]
+    return lines + _image(plots, "knowledge", "Zoeklatentie per omvang")
+
+
+def _memory(results: dict, plots: dict[str, str]) -> list[str]:
+    memory = results.get("memory")
+    if not memory:
+        return []
+    lines = [
+        "## Geheugen",
+        "",
+        "Piek van het residente geheugen (VmHWM uit `/proc/<pid>/status`, elke 0,5 s bemonsterd) per proces.",
+        "",
+        "| proces | piek RSS |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {label} | {mb:.0f} MB |" for label, mb in memory.items()]
+    return lines + [""] + _image(plots, "memory", "Piekgeheugen")
+
+
+def _timing(results: dict, _plots: dict[str, str]) -> list[str]:
+    lines = ["## Looptijd", "", "| stap | tijd |", "| --- | --- |"]
+    lines += [f"| {name} | {_duration(seconds)} |" for name, seconds in results.get("steps", {}).items()]
+    if results.get("wall_seconds") is not None:
+        lines.append(f"| **totaal** | **{_duration(results['wall_seconds'])}** |")
+    lines += _over_time(results)
+    loads = results["machine"].get("load_average", {})
+    if loads:
+        lines += [
+            "",
+            f"Belasting van de machine (1-minuutgemiddelde) bij het begin van elke stap: "
+            f"{', '.join(f'{name} {value:.1f}' for name, value in loads.items())}. Boven {results['machine']['cpus']} "
+            "draaide er naast de benchmark ander werk, wat de tijden verhoogt.",
+        ]
+    return lines + [""]
+
+
+def _over_time(results: dict) -> list[str]:
+    """Where the half hour went, when `make bench` took longer."""
+    wall, nlu = results.get("wall_seconds"), results.get("nlu")
+    if wall is None or wall / 60 < WALL_LIMIT_MIN or not nlu:
+        return []
+    workers = nlu["timing"]["workers"] or 1
+    default_cv = nlu["default"]["cv_seconds"]
+    share = default_cv / workers
+    return [
+        "",
+        f"De run duurde {wall / 60:.1f} min, langer dan {WALL_LIMIT_MIN} min. De {nlu['folds']} folds van de "
+        f"Rasa-standaard (100 epochs DIET met twee transformerlagen van 256, ongewijzigd) kostten samen "
+        f"{default_cv / 60:.1f} min taaktijd; met {workers} taken tegelijk is dat ongeveer {share / 60:.1f} min van "
+        f"de looptijd. Zonder die folds had de run ongeveer {(wall - share) / 60:.1f} min geduurd. Het aantal folds "
+        "is bewust niet verlaagd.",
+    ]
+
+
+def _plots(results: dict, folder: Path) -> dict[str, str]:
+    plots = {}
+    for key, draw in (("nlu", _plot_nlu), ("retrieval", _plot_retrieval), ("load", _plot_load),
+                      ("cpu", _plot_cpu), ("knowledge", _plot_knowledge), ("memory", _plot_memory)):  # fmt: skip
+        figure = draw(results)
+        if figure is not None:
+            figure.tight_layout()
+            figure.savefig(folder / f"{key}.png", dpi=110)
+            plt.close(figure)
+            plots[key] = f"{key}.png"
+    return plots
+
+
+def _bars(ax, groups: list[str], series: dict[str, list[float]], errors: dict[str, list[float]] | None = None):
+    width = 0.8 / len(series)
+    for i, (label, values) in enumerate(series.items()):
+        xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
+        colour = COLOURS["ours"] if i == 0 else COLOURS["other"]
+        bars = ax.bar(xs, values, width, label=label, color=colour, yerr=(errors or {}).get(label), capsize=4)
+        ax.bar_label(bars, fmt="%.3f", fontsize=8)
+    ax.set_xticks(range(len(groups)), groups)
+    ax.legend(loc="lower right")
+
+
+def _plot_nlu(results: dict):
+    nlu = results.get("nlu")
+    if not nlu:
+        return None
+    figure, ax = plt.subplots(figsize=(6, 4))
+    series = {label: [nlu[key]["heldout"]["macro_f1"], nlu[key]["cv_mean"]]
+              for key, label in (("ours", "JEP"), ("default", "Rasa-standaard"))}  # fmt: skip
+    errors = {label: [0, nlu[key]["cv_stdev"]] for key, label in (("ours", "JEP"), ("default", "Rasa-standaard"))}
+    _bars(ax, ["held-out", f"{nlu['folds']}-voudige CV"], series, errors)
+    ax.axhline(F1_TARGET, color="grey", linestyle="--", linewidth=1)
+    ax.set_ylim(0.5, 1.0)
+    ax.set_ylabel("intent macro-F1")
+    ax.set_title("NLU: JEP tegen Rasa-standaard")
+    return figure
+
+
+def _plot_retrieval(results: dict):
+    r = results.get("retrieval")
+    if not r:
+        return None
+    figure, ax = plt.subplots(figsize=(6, 4))
+    metrics = [("recall1", "recall@1"), ("recall3", "recall@3"), ("mrr", "MRR")]
+    series = {label: [r[key]["all"][m] for m, _ in metrics] for key, label in (("ours", "JEP"), ("bm25", "BM25"))}
+    _bars(ax, [name for _, name in metrics], series)
+    ax.axhline(RECALL3_TARGET, color="grey", linestyle="--", linewidth=1)
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"Zoeken: {r['questions']} gelabelde vragen")
+    return figure
+
+
+def _plot_load(results: dict):
+    levels = (results.get("load") or {}).get("levels")
+    if not levels:
+        return None
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for i, (stack, items) in enumerate(levels.items()):
+        colour = COLOURS["ours"] if i == 0 else COLOURS["other"]
+        xs = [lv["concurrency"] for lv in items]
+        left.plot(xs, [lv["turns_per_second"] for lv in items], "o-", color=colour, label=stack)
+        right.plot(xs, [lv["p50_ms"] for lv in items], "o--", color=colour, label=f"{stack} p50")
+        right.plot(xs, [lv["p95_ms"] for lv in items], "o-", color=colour, label=f"{stack} p95")
+    right.axhline(P95_TARGET_MS, color="grey", linestyle=":", linewidth=1)
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xticks([1, 10, 50], ["1", "10", "50"])
+        ax.set_xlabel("gelijktijdige gesprekken")
+        ax.legend()
+    left.set_ylabel("beurten per seconde")
+    left.set_title("Doorvoer")
+    right.set_ylabel("latentie (ms)")
+    right.set_title("Latentie per beurt")
+    return figure
+
+
+def _plot_cpu(results: dict):
+    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
+    if not (ours10 and ref10):
+        return None
+    figure, ax = plt.subplots(figsize=(7, 3.5))
+    colours: dict[str, tuple] = {}
+    for y, (stack, level) in enumerate(((OURS, ours10), (REFERENCE, ref10))):
+        left = 0.0
+        for process, ms in level["cpu_ms_per_turn"].items():
+            role = process.removeprefix(stack + " ")
+            new = role not in colours
+            colours.setdefault(role, plt.cm.tab10(len(colours)))
+            ax.barh(y, ms, left=left, color=colours[role], label=role if new else None)
+            left += ms
+    ax.set_yticks([0, 1], [OURS, REFERENCE])
+    ax.set_xlabel("CPU-ms per beurt (10 gelijktijdige gesprekken)")
+    ax.legend(fontsize=8)
+    ax.set_title("Waar de rekentijd heen gaat")
+    return figure
+
+
+def _plot_knowledge(results: dict):
+    ks = results.get("knowledge_size")
+    if not ks:
+        return None
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    sizes = sorted(int(s) for s in ks["sizes"])
+    items = [ks["sizes"].get(s) or ks["sizes"].get(str(s)) for s in sizes]
+    left.plot(sizes, [i["search_p50_ms"] for i in items], "o--", color=COLOURS["ours"], label="p50")
+    left.plot(sizes, [i["search_p95_ms"] for i in items], "o-", color=COLOURS["ours"], label="p95")
+    left.axhline(SEARCH_P95_MS, color="grey", linestyle=":", linewidth=1)
+    left.set_xticks(sizes, [str(s) for s in sizes])
+    left.set_title("Zoeken (in het proces)")
+    trips = (results.get("load") or {}).get("round_trips", {})
+    if trips:
+        xs = sorted(int(s) for s in trips)
+        ts = [trips.get(s) or trips.get(str(s)) for s in xs]
+        right.plot(xs, [t["p50_ms"] for t in ts], "o--", color=COLOURS["other"], label="p50")
+        right.plot(xs, [t["p95_ms"] for t in ts], "o-", color=COLOURS["other"], label="p95")
+        right.set_xticks(xs, [str(x) for x in xs])
+    right.set_title("Rasa-rondreis van een kennisvraag")
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.set_xlabel("artikelen")
+        ax.set_ylabel("ms")
+        ax.set_ylim(bottom=0)
+        if ax.lines:
+            ax.legend()
+    return figure
+
+
+def _plot_memory(results: dict):
+    memory = results.get("memory")
+    if not memory:
+        return None
+    figure, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(memory)))
+    labels = list(memory)
+    colours = [COLOURS["ours"] if label.startswith(OURS) else COLOURS["other"] for label in labels]
+    bars = ax.barh(labels, [memory[label] for label in labels], color=colours)
+    ax.bar_label(bars, fmt="%.0f MB", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("piek RSS (MB)")
+    ax.set_title("Geheugen per proces")
+    return figure
