@@ -84,7 +84,9 @@ def job_env(threads: int | None) -> dict[str, str]:
 def _read(folder: Path) -> dict:
     report = json.loads((folder / "report" / "intent_report.json").read_text())
     timing = json.loads((folder / "timing.json").read_text())
+    intents = [v for k, v in report.items() if isinstance(v, dict) and not k.endswith(" avg")]
     return {
+        "smallest_intent": min((v["support"] for v in intents), default=0),
         "macro_f1": report["macro avg"]["f1-score"],
         "accuracy": report.get("accuracy"),
         "n": report["macro avg"]["support"],
@@ -102,6 +104,8 @@ def collect(work: Path, jobs: list[Task]) -> dict:
         results[config] = {
             "heldout": held_out,
             "cv_folds": scores,
+            "cv_test_sentences": [fold["n"] for fold in folds],
+            "cv_smallest_intent": min(fold["smallest_intent"] for fold in folds),
             "cv_mean": statistics.mean(scores),
             "cv_stdev": statistics.stdev(scores),
             "heldout_seconds": seconds[f"{config}-heldout"],
