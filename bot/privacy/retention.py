@@ -13,13 +13,21 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import MetaData, Table, and_, create_engine, delete, func, inspect, select
+from sqlalchemy import MetaData, Table, and_, create_engine, delete, func, inspect, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
 from bot.escalation.callback import PENDING_MINUTES
-from bot.store import Escalation, Feedback, PendingCallback, make_engine, make_sessionmaker, unit_of_work
+from bot.store import (
+    Escalation,
+    Feedback,
+    PendingCallback,
+    ReviewItem,
+    make_engine,
+    make_sessionmaker,
+    unit_of_work,
+)
 
 DAY = 24 * 60 * 60
 PENDING = timedelta(minutes=PENDING_MINUTES)
@@ -32,11 +40,13 @@ class PurgeReport:
     events: int = 0
     escalations: int = 0
     feedback: int = 0
+    review_items: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.conversations} gesprekken ({self.events} gebeurtenissen), "
-            f"{self.escalations} gesloten escalaties en {self.feedback} beoordelingen verwijderd"
+            f"{self.escalations} gesloten escalaties, {self.feedback} beoordelingen en "
+            f"{self.review_items} te beoordelen berichten verwijderd"
         )
 
 
@@ -69,6 +79,9 @@ class Retention:
                 delete(Feedback).where(Feedback.created_at < conversation_cutoff)
             ).rowcount
             # A callback number asked for but never confirmed is not kept beyond its minutes.
+            report.review_items = session.execute(
+                delete(ReviewItem).where(or_(ReviewItem.seen_at < conversation_cutoff, ReviewItem.seen_at.is_(None)))
+            ).rowcount
             pending_cutoff = now.replace(tzinfo=None) - PENDING
             session.execute(delete(PendingCallback).where(PendingCallback.asked_at < pending_cutoff))
             kept = set(session.execute(select(Escalation.conversation_id)).scalars())

@@ -12,6 +12,7 @@ from bot.store.models import (
     KnowledgeState,
     PendingCallback,
     Provider,
+    ReviewItem,
     SynonymGroup,
     Topic,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "KnowledgeState",
     "PendingCallback",
     "Provider",
+    "ReviewItem",
     "SynonymGroup",
     "Topic",
     "make_engine",

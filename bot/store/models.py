@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -146,3 +146,22 @@ class Feedback(Base):
     query = Column(Text)
     article_ids = Column(JSON, nullable=False, default=list)
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
+
+
+class ReviewItem(Base):
+    """A message for the maintainers' review queue (bot/training/review.py), already redacted."""
+
+    __tablename__ = "review_items"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    key = Column(String(1000), unique=True, nullable=False)  # normalised text: one row per message, ever
+    text = Column(Text, nullable=False)
+    predicted_intent = Column(String(80))
+    confidence = Column(Float)
+    why = Column(String(200), nullable=False, default="")
+    count = Column(Integer, nullable=False, default=1)
+    status = Column(String(16), nullable=False, default="open")
+    intent = Column(String(80))  # the maintainer's label when accepted
+    decided_by = Column(String(80))
+    decided_at = Column(DateTime)
+    seen_at = Column(DateTime)  # last found in a conversation; purged with the conversations

@@ -11,13 +11,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Float, Integer, MetaData, String, Table, Text, inspect, select
+from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.privacy.redact import redact
-from bot.store import Escalation, Feedback, unit_of_work
-from bot.store.models import Base
+from bot.store import Escalation, Feedback, ReviewItem, unit_of_work
 
 STATUSES = ("open", "accepted", "rejected", "needs_article")
 WHY = {
@@ -26,22 +25,6 @@ WHY = {
     "escalation": "doorverwezen: niet begrepen",
     "negative_feedback": "negatieve beoordeling",
 }
-
-
-class ReviewItem(Base):
-    __tablename__ = "review_items"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    key = Column(String(1000), unique=True, nullable=False)  # normalised text: one row per message, ever
-    text = Column(Text, nullable=False)
-    predicted_intent = Column(String(80))
-    confidence = Column(Float)
-    why = Column(String(200), nullable=False, default="")
-    count = Column(Integer, nullable=False, default=1)
-    status = Column(String(16), nullable=False, default="open")
-    intent = Column(String(80))  # the maintainer's label when accepted
-    decided_by = Column(String(80))
-    decided_at = Column(DateTime)
 
 
 def normalise(text: str) -> str:
@@ -72,8 +55,6 @@ class ReviewQueue:
         self.tracker = tracker_engine
         self.threshold = threshold
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        # make_engine creates only the tables imported before it; this one lives here.
-        Base.metadata.create_all(factory.kw["bind"], tables=[ReviewItem.__table__])
 
     def collect(self) -> list[Candidate]:
         """Every poorly handled message in the tracker store, duplicates merged, most frequent first."""
@@ -115,7 +96,7 @@ class ReviewQueue:
 
     def refresh(self) -> int:
         """Bring the collected messages into review_items; returns how many are new."""
-        new = 0
+        new, now = 0, self.clock().replace(tzinfo=None)
         with unit_of_work(self.factory) as session:
             known = {row.key: row for row in session.execute(select(ReviewItem)).scalars()}
             for candidate in self.collect():
@@ -125,11 +106,13 @@ class ReviewQueue:
                 if row is None:
                     session.add(ReviewItem(
                         key=key, text=candidate.text, predicted_intent=candidate.predicted_intent,
-                        confidence=candidate.confidence, why=why, count=candidate.count,
+                        confidence=candidate.confidence, why=why, count=candidate.count, seen_at=now,
                     ))  # fmt: skip
                     new += 1
-                elif row.status == "open":
-                    row.count, row.why = candidate.count, why
+                else:
+                    row.seen_at = now  # still in a kept conversation: keep the item as long
+                    if row.status == "open":
+                        row.count, row.why = candidate.count, why
         return new
 
     def items(self, status: str = "open") -> list[ReviewItem]:

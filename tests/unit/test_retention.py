@@ -11,7 +11,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, select, text
 
 from bot.privacy.retention import Retention
-from bot.store import Escalation, Feedback, PendingCallback, make_engine, make_sessionmaker, unit_of_work
+from bot.store import Escalation, Feedback, PendingCallback, ReviewItem, make_engine, make_sessionmaker, unit_of_work
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
@@ -52,6 +52,8 @@ def databases(tmp_path):
             Feedback(conversation_id="recent", rating="up", created_at=naive(2)),
             PendingCallback(conversation_id="recent", phone="0612345678", asked_at=naive(5 / 1440)),  # 5 minutes
             PendingCallback(conversation_id="oud", phone="0687654321", asked_at=naive(45)),
+            ReviewItem(key="oud bericht", text="oud bericht", why="nlu_fallback", seen_at=naive(45)),
+            ReviewItem(key="nieuw bericht", text="nieuw bericht", why="nlu_fallback", seen_at=naive(1)),
         ])  # fmt: skip
     retention = Retention(factory, create_engine(tracker_url, future=True), 30, 90, clock=lambda: NOW)
     return retention, factory, create_engine(tracker_url, future=True)
@@ -71,6 +73,7 @@ def test_purge_removes_exactly_what_has_expired(databases):
         assert set(session.execute(select(Escalation.ticket)).scalars()) == {"E-1", "E-3"}
         assert set(session.execute(select(Feedback.conversation_id)).scalars()) == {"recent"}
         assert set(session.execute(select(PendingCallback.conversation_id)).scalars()) == {"recent"}
+        assert set(session.execute(select(ReviewItem.key)).scalars()) == {"nieuw bericht"}
     assert report.escalations == 1 and report.feedback == 1
     assert retention.purge().events == 0  # nothing left to purge: idempotent
 
