@@ -93,27 +93,23 @@ class SearchIndex:
             self.terms[term] = (np.array(posting.docs, dtype=np.int32), np.array(posting.weights) * idf)
 
     def query_terms(self, text: str) -> dict[str, float]:
-        """The weighted terms of a question, with typos corrected to corpus words."""
-        tokens, weights = [], []
+        """The weighted terms of a question, with typos corrected to corpus words (at a lower weight)."""
+        synonyms = self.analyzer.synonyms
+        tokens, corrected = [], set()
         for token in words(text):
-            corrected = None
-            synonyms = self.analyzer.synonyms
             known = (
                 stem(token) in self.analyzer.vocabulary or token in synonyms.by_word or stem(token) in synonyms.by_stem
             )
             if not known and token not in STOPWORDS:
-                inflected = self.inflected(token)
-                if inflected:
-                    token = inflected
-                else:
-                    corrected = self.typos.correct(token)
-            tokens.append(corrected or token)
-            weights.append(TYPO_WEIGHT if corrected else 1.0)
+                replacement = self.inflected(token)
+                if replacement is None:
+                    replacement = self.typos.correct(token)
+                    if replacement:
+                        corrected.add(stem(replacement))
+                token = replacement or token
+            tokens.append(token)
         terms = self.analyzer.terms(tokens)
-        if any(w < 1.0 for w in weights):
-            corrected_stems = {stem(t) for t, w in zip(tokens, weights, strict=False) if w < 1.0}
-            terms = {t: (v * TYPO_WEIGHT if t in corrected_stems else v) for t, v in terms.items()}
-        return terms
+        return {term: weight * TYPO_WEIGHT if term in corrected else weight for term, weight in terms.items()}
 
     def inflected(self, token: str) -> str | None:
         """A corpus word that is `token` plus a verb or plural ending: 'herken' → 'herkennen'."""
