@@ -76,8 +76,9 @@ def status_of(session: requests.Session, web: str, ticket: str) -> str:
 
 
 PAGES = ["/adviseurs", f"/adviseurs/escalaties/{ACUTE}"]
-FORMS = ["/adviseurs/logout", *(f"/adviseurs/escalaties/{ACUTE}/{step}" for step in ("claim", "note", "close"))]
-API = ["/api/escalations", f"/api/escalations/{ACUTE}"]
+STEPS = ("claim", "note", "reply", "close")
+FORMS = ["/adviseurs/logout", *(f"/adviseurs/escalaties/{ACUTE}/{step}" for step in STEPS)]
+API = ["/api/escalations", f"/api/escalations/{ACUTE}", f"/adviseurs/escalaties/{ACUTE}/gesprek"]
 
 
 @pytest.mark.parametrize("cookies", [{}, {"jep_adviseur": "verzonnen"}])

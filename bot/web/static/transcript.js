@@ -1,0 +1,37 @@
+/* A live chat's transcript on the advisor's escalation page, refreshed every few seconds
+   so the professional's messages appear without a reload. Text goes in with textContent only. */
+(function () {
+  "use strict";
+  var section = document.getElementById("gesprek");
+  var url = section && section.getAttribute("data-live");
+  if (!url) return;
+  var shown = -1;
+
+  function line(item) {
+    var box = document.createElement("div");
+    box.className = "line " + item.who;
+    var label = document.createElement("p");
+    label.className = "muted";
+    label.textContent = item.label;
+    var text = document.createElement("p");
+    text.textContent = item.text;
+    box.appendChild(label);
+    box.appendChild(text);
+    return box;
+  }
+
+  function refresh() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (reply) { return reply.ok ? reply.json() : null; })
+      .then(function (lines) {
+        if (!Array.isArray(lines) || lines.length === shown) return;
+        shown = lines.length;
+        var heading = section.querySelector("h2");
+        section.replaceChildren(heading);
+        lines.forEach(function (item) { section.appendChild(line(item)); });
+      })
+      .catch(function () { /* the next tick tries again */ });
+  }
+
+  setInterval(refresh, 3000);
+})();
