@@ -466,7 +466,6 @@ def _plot_knowledge(results: dict):
     left.plot(sizes, [i["search_p50_ms"] for i in items], "o--", color=COLOURS["ours"], label="p50")
     left.plot(sizes, [i["search_p95_ms"] for i in items], "o-", color=COLOURS["ours"], label="p95")
     left.axhline(SEARCH_P95_MS, color="grey", linestyle=":", linewidth=1)
-    left.set_xticks(sizes, [str(s) for s in sizes])
     left.set_title("Zoeken (in het proces)")
     trips = (results.get("load") or {}).get("round_trips", {})
     if trips:
@@ -474,10 +473,16 @@ def _plot_knowledge(results: dict):
         ts = [trips.get(s) or trips.get(str(s)) for s in xs]
         right.plot(xs, [t["p50_ms"] for t in ts], "o--", color=COLOURS["other"], label="p50")
         right.plot(xs, [t["p95_ms"] for t in ts], "o-", color=COLOURS["other"], label="p95")
-        right.set_xticks(xs, [str(x) for x in xs])
     right.set_title("Rasa-rondreis van een kennisvraag")
     for ax in (left, right):
-        ax.set_xscale("log")
+        ax.set_xscale("log")  # before the ticks: setting the scale resets them
+        ticks: list[int] = []
+        data = [line for line in ax.lines if not line.get_label().startswith("_")]  # not the target line
+        for x in sorted({int(x) for line in data for x in line.get_xdata()}):
+            if not ticks or x > 1.3 * ticks[-1]:  # 42 and 50 would overlap
+                ticks.append(x)
+        ax.set_xticks(ticks, [str(x) for x in ticks])
+        ax.minorticks_off()
         ax.set_xlabel("artikelen")
         ax.set_ylabel("ms")
         ax.set_ylim(bottom=0)

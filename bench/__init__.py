@@ -1,0 +1,1 @@
+"""Benchmarks of the assistant: `make bench` (python -m bench). See bench/__main__.py."""
