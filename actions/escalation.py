@@ -14,8 +14,8 @@ from rasa_sdk.events import ConversationPaused, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ServiceAction, latest_entity
+from bot.advisors.accounts import AccountService
 from bot.contract import escalation_payload
-from bot.escalation.presence import advisors_online
 
 REASON_BY_INTENT = {"request_human": "user_request", "feedback_negative": "negative_feedback"}
 
@@ -37,7 +37,7 @@ class ActionEscalate(ServiceAction):
 
     def live_possible(self) -> bool:
         open_now, _hours, _opens = self.services.escalation.status()
-        return open_now and advisors_online(self.services.factory) > 0
+        return open_now and bool(AccountService(self.services.factory).online_advisors())
 
     def offer_other_ways(self, dispatcher: CollectingDispatcher) -> None:
         response = "utter_contact_options_open" if self.live_possible() else "utter_contact_options_callback"
