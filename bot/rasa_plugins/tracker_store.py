@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
@@ -33,3 +34,20 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
+        if parsed.drivername.startswith("sqlite"):
+            _write_ahead(self.engine)
+
+
+def _write_ahead(engine) -> None:
+    """SQLite in WAL mode: readers never wait for the writer, and a commit costs no fsync.
+
+    Every turn commits its events; in SQLite's default journal mode each commit
+    waits for the disk twice. With WAL and synchronous=NORMAL a commit survives a
+    crash of any process; only a power cut can take the last commits with it.
+    """
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the file
+
+    @event.listens_for(engine, "connect")
+    def per_connection(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
