@@ -87,7 +87,7 @@ def run_model(args, settings: Settings) -> int:
         except LookupError as problem:
             print(f"fout: {problem}")
             return 1
-        gate.activate(settings, registry, version)
+        print(gate.activate(settings, registry, version))
         print(f"Teruggezet naar {version.name}.")
         return 0
     return 2

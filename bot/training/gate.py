@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -149,8 +150,12 @@ def _score(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     return f"{int(seconds // 60)}m{int(seconds % 60):02d}s"
+
+
+# How Progress's own lines start, so the maintainers' page can pick them out of a whole run's output.
+PROGRESS_LINE = re.compile(r"^(Verwachte duur|\[\d+/\d+\] |\s+klaar in )")
 
 
 class Progress:
@@ -160,19 +165,19 @@ class Progress:
         self.previous, self.timings, self.total, self.number = dict(timings), timings, total, 0
         self.started = time.monotonic()
         if self.previous:
-            print(f"Verwachte duur (vorige keer): {_duration(sum(self.previous.values()))}.", flush=True)
+            print(f"Verwachte duur (vorige keer): {duration(sum(self.previous.values()))}.", flush=True)
 
     @contextmanager
     def step(self, key: str, label: str) -> Iterator[None]:
         self.number += 1
         estimate = self.previous.get(key)
-        hint = f" (vorige keer {_duration(estimate)})" if estimate else ""
+        hint = f" (vorige keer {duration(estimate)})" if estimate else ""
         print(f"[{self.number}/{self.total}] {label}{hint}...", flush=True)
         began = time.monotonic()
         yield
         self.timings[key] = time.monotonic() - began
-        print(f"      klaar in {_duration(self.timings[key])}, "
-              f"totaal {_duration(time.monotonic() - self.started)}", flush=True)  # fmt: skip
+        print(f"      klaar in {duration(self.timings[key])}, "
+              f"totaal {duration(time.monotonic() - self.started)}", flush=True)  # fmt: skip
 
 
 def rasa(arguments: list[str], log: Path | None = None, cwd: Path = ROOT) -> int:
@@ -225,18 +230,17 @@ def load_into_server(settings: Settings, model: Path) -> bool:
         return False
 
 
-def activate(settings: Settings, registry: Registry, version: Version) -> None:
+def activate(settings: Settings, registry: Registry, version: Version) -> str:
+    """Make version the active model; returns what happened, for the terminal or the maintainers' page."""
     registry.activate(version.name)
     registry.save()
     try:
         loaded = load_into_server(settings, Path(version.path))
     except RuntimeError as problem:
-        print(f"Let op: {problem}. Het register is bijgewerkt; bij de volgende start draait dit model.")
-        return
+        return f"Let op: {problem}. Het register is bijgewerkt; bij de volgende start draait dit model."
     if loaded:
-        print(f"De draaiende Rasa-server gebruikt nu {version.name}.")
-    else:
-        print(f"Geen draaiende Rasa-server: bij de volgende start (make run) draait {version.name}.")
+        return f"De draaiende Rasa-server gebruikt nu {version.name}."
+    return f"Geen draaiende Rasa-server: bij de volgende start (make run) draait {version.name}."
 
 
 def _current(settings: Settings, registry: Registry) -> Version | None:
@@ -291,5 +295,5 @@ def retrain(settings: Settings, root: Path = ROOT, reports: Path = REPORTS) -> i
     if not decision.accept:
         print(f"Kandidaat geweigerd: {'; '.join(decision.reasons)}. Het huidige model blijft actief.")
         return 1
-    activate(settings, registry, candidate)
+    print(activate(settings, registry, candidate), flush=True)
     return 0
