@@ -91,11 +91,21 @@ def add_example(text: str, intent: str, nlu_dir: Path = NLU_DIR, domain: Path = 
     return Added(path, True, new_intent)
 
 
+def _intent_name(entry) -> str:
+    """A domain intent is a name, or a mapping from its name to options."""
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def domain_intents(domain: Path = DOMAIN) -> list[str]:
+    document = YAML(typ="safe").load(domain.read_text(encoding="utf-8")) or {}
+    return sorted(_intent_name(entry) for entry in document.get("intents") or [])
+
+
 def add_domain_intent(intent: str, domain: Path = DOMAIN) -> bool:
     yaml = _yaml(sequence_indent=4, offset=2)
     document = yaml.load(domain.read_text(encoding="utf-8"))
     intents = document["intents"]
-    if any((i if isinstance(i, str) else next(iter(i))) == intent for i in intents):
+    if any(_intent_name(entry) == intent for entry in intents):
         return False
     intents.append(intent)
     # The blank line after the list belongs to its last item; keep it after the list.
