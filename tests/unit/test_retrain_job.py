@@ -1,0 +1,72 @@
+"""The background retraining's lock (one run at a time, across restarts of the web app) and what a run shows."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bot.training.registry import Registry, Version
+from bot.training.retrain_job import AlreadyRunning, RetrainJob, Run, version_of
+
+SLOW = (sys.executable, "-c", "import time; print('[1/6] bezig...', flush=True); time.sleep(30)")
+QUICK = (sys.executable, "-c", "print('Verwachte duur (vorige keer): 0m05s.'); print('[1/6] a\\r[1/6] b'); exit(3)")
+
+
+def finished(job: RetrainJob):
+    for _ in range(200):
+        run = job.latest()
+        if run and not run.running and run.exit_code is not None:
+            return run
+        time.sleep(0.05)
+    pytest.fail("the run did not end")
+
+
+def test_a_second_run_is_refused_also_by_a_restarted_web_app(tmp_path):
+    first = RetrainJob(tmp_path, SLOW)
+    first.start()
+    try:
+        with pytest.raises(AlreadyRunning, match="Er loopt al een hertraining"):
+            first.start()
+        restarted = RetrainJob(tmp_path, SLOW)  # a new web app finds the lock and its live PID
+        with pytest.raises(AlreadyRunning):
+            restarted.start()
+        assert restarted.latest().running
+    finally:
+        pid = json.loads((tmp_path / "lock").read_text())["pid"]
+        os.kill(pid, signal.SIGTERM)
+    run = finished(first)
+    assert run.exit_code != 0 and not (tmp_path / "lock").exists()
+
+
+def test_a_lock_whose_process_is_gone_is_taken_over(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (tmp_path / "lock").write_text(json.dumps({"pid": gone.pid, "stamp": "20261128-120000"}))
+    job = RetrainJob(tmp_path, QUICK)
+    assert job.holder() is None
+    job.start()
+    assert finished(job).exit_code == 3
+
+
+def test_a_run_shows_its_steps_output_and_exit_code(tmp_path):
+    job = RetrainJob(tmp_path, QUICK)
+    assert job.latest() is None
+    stamp = job.start()
+    run = finished(job)
+    assert run.stamp == stamp and not run.running
+    assert run.steps == ["Verwachte duur (vorige keer): 0m05s.", "[1/6] a", "[1/6] b"]
+    assert run.tail == run.steps and run.seconds >= 0
+    assert RetrainJob(tmp_path, QUICK).latest() == run  # the log and exit code outlive the web app
+
+
+def test_the_version_of_a_run_is_the_first_registered_after_it_started(tmp_path):
+    registry = Registry(tmp_path / "registry.json")
+    registry.add(Version("oud", "oud.tar.gz", "20261128-110000", report="r/report.md"))
+    registry.add(Version("zonder-rapport", "x.tar.gz", "2026-11-28T13:00:00+00:00"))
+    registry.add(Version("nieuw", "nieuw.tar.gz", "20261128-120512", decision="refused", report="r2/report.md"))
+    assert version_of(registry, Run("20261128-120000", False, [], [], 1.0, 1)).name == "nieuw"
+    assert version_of(registry, Run("20261128-130000", False, [], [], 1.0, 1)) is None
