@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import socket
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,13 @@ from bot.store import make_engine, make_sessionmaker
 
 KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
+
+
+def free_port() -> int:
+    """A port nothing listens on now, so a second test run on the machine cannot collide."""
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        return probe.getsockname()[1]
 
 
 def pytest_configure(config):

@@ -59,6 +59,10 @@ class AdvisorContext:
     def local(self, moment: str | None) -> str:
         return datetime.fromisoformat(moment).astimezone(self.zone).strftime("%d-%m-%Y %H:%M") if moment else ""
 
+    def local_utc(self, moment: datetime | None) -> str:
+        """A time as the store keeps it: naive, in UTC."""
+        return self.local(moment.replace(tzinfo=timezone.utc).isoformat()) if moment else ""
+
     def present(self, item: dict) -> dict:
         """An escalation with the words the inbox shows, so page and script say the same."""
         status = {"open": "Open", "claimed": f"In behandeling bij {item['claimed_by']}", "closed": "Gesloten"}
@@ -71,9 +75,12 @@ class AdvisorContext:
         }
 
     def page(self, request, template: str, status: int = 200, **context) -> response.HTTPResponse:
+        return self.render(request, f"advisors/{template}", status, **context)
+
+    def render(self, request, path: str, status: int = 200, **context) -> response.HTTPResponse:
+        """Any template under bot/web/templates, with the signed-in account for the layout."""
         advisor = getattr(request.ctx, "advisor", None)
-        html = self.templates.get_template(f"advisors/{template}").render(advisor=advisor, **context)
-        return response.html(html, status=status)
+        return response.html(self.templates.get_template(path).render(advisor=advisor, **context), status=status)
 
 
 def require_role(*roles: str, api: bool = False):
@@ -151,8 +158,8 @@ def register_advisor_routes(
 
     @app.middleware("response")
     async def advisors_private(request, reply):
-        # What advisors see is about real people: never keep it in a browser or proxy cache.
-        if request.path.startswith(("/adviseurs", "/api/escalations")):
+        # What advisors and maintainers see is about real people: never keep it in a browser or proxy cache.
+        if request.path.startswith(("/adviseurs", "/api/escalations", "/beheer")):
             reply.headers["Cache-Control"] = "no-store"
 
     @app.get(LOGIN)

@@ -1,5 +1,5 @@
 """The web app: the chat page professionals use, the embeddable widget, and the
-article pages its answers link to.
+article pages its answers link to; advisors.py and maintainers.py add the pages behind a login.
 
 The widget talks to the Rasa server over socket.io; this app serves the page,
 the widget's files, the articles, and stores "Was dit nuttig?" ratings.
@@ -25,14 +25,18 @@ from bot.escalation.relay import LiveRelay
 from bot.feedback import FeedbackError
 from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
+from bot.training.review import ReviewQueue
 from bot.web.advisors import register_advisor_routes
+from bot.web.maintainers import Maintenance, register_maintainer_routes
 from bot.web.render import article_html
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, services: Services, name: str = "jep_web") -> Sanic:
+def create_app(
+    settings: Settings, services: Services, name: str = "jep_web", maintenance: Maintenance | None = None
+) -> Sanic:
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "html"
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
@@ -105,9 +109,11 @@ def create_app(settings: Settings, services: Services, name: str = "jep_web") ->
         labels = {t["id"]: t["label"] for t in services.knowledge.topics()}
         return page("article.html", article=item, body=article_html(item["body"]), labels=labels)
 
-    inbox = EscalationInbox(services.factory, create_engine(settings.tracker_db_url, future=True))
+    tracker = create_engine(settings.tracker_db_url, future=True)
+    inbox = EscalationInbox(services.factory, tracker)
     relay = LiveRelay(settings.rasa_url, os.environ.get("JEP_RELAY_TOKEN", ""))
     register_advisor_routes(app, settings, services, inbox, AccountService(services.factory), relay)
+    register_maintainer_routes(app, settings, ReviewQueue(services.factory, tracker), maintenance)
     return app
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.runner import child_environment, services_for, start, stop, wait_until_ready
 from bot.store import make_engine, make_sessionmaker
 from bot.training.model import model_path
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, free_port
 
 CHROMIUM = os.environ.get("JEP_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -32,13 +31,6 @@ XSS_BODY = """## Wat speelt er
 <a href="javascript:window.__xss='article-a'" onclick="window.__xss='article-click'">nog een link</a>
 Gewone tekst over radicalisering blijft leesbaar.
 """
-
-
-def free_port() -> int:
-    """A port nothing listens on now, so a second test run on the machine cannot collide."""
-    with socket.socket() as probe:
-        probe.bind(("localhost", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from sanic import Sanic
 
 from bot.config import ROOT
 
@@ -31,3 +33,32 @@ def running(args: list[str], env: dict[str, str], base: str, log: Path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@contextmanager
+def serving(app: Sanic, port: int):
+    """The web app in a thread of this process, for tests that hand it objects (a temporary data
+    folder, a stand-in command) no environment variable can carry; stopped afterwards."""
+    loops = []
+
+    @app.after_server_start
+    async def remember_loop(_app, loop):
+        loops.append(loop)
+
+    options = {"host": "127.0.0.1", "port": port, "access_log": False, "motd": False, "register_sys_signals": False}
+    thread = threading.Thread(target=app.run, kwargs=options, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if requests.get(f"{base}/health", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.25)
+    else:
+        pytest.fail("the web app did not start in its thread")
+    try:
+        yield base
+    finally:
+        loops[0].call_soon_threadsafe(app.stop)
+        thread.join(timeout=15)
