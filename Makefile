@@ -11,12 +11,12 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
 
-.PHONY: run test setup lint unit validate train conversations browser chromium search-eval bench retrain clean
+.PHONY: run test setup lint unit slow validate train conversations browser chromium search-eval bench retrain clean
 
 run: setup
 	$(PY) -m bot run
 
-test: setup lint unit validate conversations browser
+test: setup lint unit validate slow conversations browser
 	@echo "make test: alle controles geslaagd."
 
 setup: $(VENV)/.installed
@@ -34,7 +34,11 @@ lint: setup
 	$(PY) -m ruff check bot actions tests bench
 
 unit: setup
-	$(PY) -m pytest -q tests --ignore=tests/browser
+	$(PY) -m pytest -q tests --ignore=tests/browser -m "not slow"
+
+# Tests that run Rasa itself: annotated data validates; a damaged candidate is refused by the gate.
+slow: train
+	$(PY) -m pytest -q -s tests --ignore=tests/browser -m slow
 
 validate: setup
 	$(RASA) data validate --domain domain.yml --data data --config config.yml

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: trains or runs Rasa; only with JEP_SLOW_TESTS=1")
+    config.addinivalue_line("markers", "slow: trains or runs Rasa; `make slow` (in `make test`) runs them")
 
 
 @pytest.fixture

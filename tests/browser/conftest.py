@@ -24,6 +24,7 @@ CHROMIUM = os.environ.get("JEP_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 XSS_ARTICLE = "xss-proef"
 RELAY_TOKEN = "proef-relay-token"
+RASA_TOKEN = "proef-rasa-token"
 XSS_BODY = """## Wat speelt er
 <script>window.__xss = "article-script"</script>
 <img src="x" onerror="window.__xss = 'article-img'">
@@ -62,6 +63,8 @@ def stack(stack_dir):
         "JEP_OFFICE_DAYS": "1-7",
         "JEP_OFFICE_HOURS": "00:00-23:59",
         "JEP_RELAY_TOKEN": RELAY_TOKEN,
+        # Known to the tests (and never written to var/rasa.token) so they can swap models.
+        "JEP_RASA_TOKEN": RASA_TOKEN,
     }
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)

@@ -1,6 +1,5 @@
 """Accepted examples land in the right file, keep comments and layout, and never twice."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -55,7 +54,6 @@ def test_a_new_intent_goes_into_new_intents_and_the_domain(project):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("JEP_SLOW_TESTS"), reason="draait rasa; zet JEP_SLOW_TESTS=1")
 def test_rasa_accepts_the_written_data(project):
     nlu, domain = project / "data" / "nlu", project / "domain.yml"
     add_example("kan ik jullie ook mailen", "request_human", nlu, domain)
