@@ -64,8 +64,13 @@ def run_model(args, settings: Settings) -> int:
 
     registry = Registry.for_models(settings.models_dir)
     if args.command == "retrain":
+        from bot.training.retrain_job import AlreadyRunning, RetrainJob
+
         try:
-            return gate.retrain(settings)
+            return RetrainJob().run_here(lambda: gate.retrain(settings))
+        except AlreadyRunning as busy:
+            print(f"fout: {busy}")
+            return 1
         except RuntimeError as problem:
             print(f"fout: {problem}. Het huidige model blijft actief.")
             return 1

@@ -2,7 +2,9 @@
 process with its output in var/retrain/<stamp>.log.
 
 A lock file holds the running process's PID, so a second run is refused, also by a web app that
-was restarted meanwhile; a lock whose process is gone is stale and taken over.
+was restarted meanwhile; a lock whose process is gone is stale and taken over. A run started
+from a shell (`make retrain`) takes the same lock and copies its progress lines into a log of
+its own, so the page shows it as well.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from contextlib import redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -86,6 +90,32 @@ class RetrainJob:
         threading.Thread(target=self._reap, args=(process, stamp), daemon=True).start()
         return stamp
 
+    def run_here(self, work: Callable[[], int]) -> int:
+        """Runs work (the retrain) in this process under the lock; AlreadyRunning if a run is busy.
+
+        A run the page started holds the lock already: for this process, or for its parent (the web
+        app) in the moment before the lock names the child.
+        """
+        held = _read(self.lock)
+        if held and held["pid"] in (os.getpid(), os.getppid()):
+            return work()
+        with self._starting:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+            stamp = self.clock().strftime(STAMP)
+            self._write_lock(os.getpid(), stamp)
+        code = 1
+        try:
+            with (self.folder / f"{stamp}.log").open("w", encoding="utf-8") as log:
+                with redirect_stdout(_Tee(sys.stdout, log)):
+                    code = work()
+        finally:
+            (self.folder / f"{stamp}.exit").write_text(str(code), encoding="utf-8")
+            held = _read(self.lock)
+            if held and held.get("pid") == os.getpid():
+                self.lock.unlink(missing_ok=True)
+        return code
+
     def holder(self) -> dict | None:
         """The lock's {"pid", "stamp"} while its process lives; None when nothing runs."""
         held = _read(self.lock)
@@ -136,6 +166,22 @@ class RetrainJob:
         held = _read(self.lock)
         if held and held.get("pid") == process.pid:
             self.lock.unlink(missing_ok=True)
+
+
+class _Tee:
+    """Writes to the terminal and to the run's log at once."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
 
 
 def _read(lock: Path) -> dict | None:

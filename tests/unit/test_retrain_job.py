@@ -70,3 +70,37 @@ def test_the_version_of_a_run_is_the_first_registered_after_it_started(tmp_path)
     registry.add(Version("nieuw", "nieuw.tar.gz", "20261128-120512", decision="refused", report="r2/report.md"))
     assert version_of(registry, Run("20261128-120000", False, [], [], 1.0, 1)).name == "nieuw"
     assert version_of(registry, Run("20261128-130000", False, [], [], 1.0, 1)) is None
+
+
+def test_a_run_from_a_shell_takes_the_same_lock_and_shows_on_the_page(tmp_path, capsys):
+    job = RetrainJob(tmp_path, SLOW)
+
+    def retrain():
+        print("[1/6] Trainingsdata controleren", flush=True)
+        assert job.holder()["pid"] == os.getpid()  # the page now refuses a start
+        with pytest.raises(AlreadyRunning):
+            RetrainJob(tmp_path, SLOW).start()
+        return 1
+
+    assert job.run_here(retrain) == 1
+    assert "[1/6] Trainingsdata controleren" in capsys.readouterr().out  # the terminal still sees it
+    run = job.latest()
+    assert not run.running and run.exit_code == 1 and run.steps == ["[1/6] Trainingsdata controleren"]
+    assert job.holder() is None
+
+
+def test_a_shell_run_is_refused_while_the_page_runs_one(tmp_path):
+    job = RetrainJob(tmp_path, SLOW)
+    job.start()
+    try:
+        with pytest.raises(AlreadyRunning):
+            RetrainJob(tmp_path, SLOW).run_here(lambda: 0)
+    finally:
+        os.kill(json.loads((tmp_path / "lock").read_text())["pid"], signal.SIGTERM)
+    finished(job)
+
+
+def test_the_run_the_page_started_does_not_lock_itself_out(tmp_path):
+    # The page's child finds the lock naming itself (or, a moment earlier, the web app: its parent).
+    (tmp_path / "lock").write_text(json.dumps({"pid": os.getppid(), "stamp": None}))
+    assert RetrainJob(tmp_path, SLOW).run_here(lambda: 0) == 0
