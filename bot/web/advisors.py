@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -30,6 +31,7 @@ from bot.services import Services
 
 COOKIE = "jep_adviseur"
 LOGIN = "/adviseurs/login"
+RETURN_PATH = re.compile(r"/(adviseurs|beheer)(/[A-Za-z0-9_.-]+)*")
 INBOX_ROLES = ("advisor", "maintainer")
 REASONS = {
     "acute": "Acuut gevaar",
@@ -95,7 +97,8 @@ def require_role(*roles: str, api: bool = False):
             if active is None:
                 if api:
                     return response.json({"error": "Log eerst in."}, status=401)
-                return response.redirect(LOGIN, status=303)
+                back = {"volgende": request.path} if request.method == "GET" else {}
+                return response.redirect(f"{LOGIN}?{urlencode(back)}" if back else LOGIN, status=303)
             if active.role not in roles:
                 return refuse(request, 403, "Je hebt geen toegang tot deze pagina.", api)
             if request.method == "POST":
@@ -132,6 +135,14 @@ def set_cookie(request, reply: response.HTTPResponse, value: str, max_age: int) 
         cookie["secure"] = True
 
 
+def after_login(path: str | None) -> str:
+    """Where the login sends someone: the page they asked for, if it is one of ours, else the inbox."""
+    # Only our own pages, spelled plainly: never another site ("//elders.example") or a trick path.
+    if path and RETURN_PATH.fullmatch(path) and ".." not in path and path != LOGIN:
+        return path
+    return "/adviseurs"
+
+
 def cross_site(request) -> bool:
     """A browser form posted from another site (login has no session yet, so no CSRF token)."""
     origin = request.headers.get("origin")
@@ -164,15 +175,17 @@ def register_advisor_routes(
 
     @app.get(LOGIN)
     async def advisors_login_form(request):
+        back = after_login(request.args.get("volgende"))
         if await asyncio.to_thread(context.sessions.lookup, request.cookies.get(COOKIE)):
-            return response.redirect("/adviseurs", status=303)
-        return context.page(request, "login.html")
+            return response.redirect(back, status=303)
+        return context.page(request, "login.html", back=back)
 
     @app.post(LOGIN)
     async def advisors_login(request):
         if cross_site(request):
             return refuse(request, 403, "Inloggen kan alleen vanaf deze website.")
         username = request.form.get("username") or ""
+        back = after_login(request.form.get("volgende"))
         try:
             account = await asyncio.to_thread(accounts.verify, username, request.form.get("password") or "")
         except AccountLocked as locked:
@@ -180,13 +193,13 @@ def register_advisor_routes(
             message = (
                 f"Na te veel mislukte pogingen is dit account geblokkeerd tot {until}. Probeer het daarna opnieuw."
             )
-            return context.page(request, "login.html", status=429, error=message, username=username)
+            return context.page(request, "login.html", status=429, error=message, username=username, back=back)
         if account is None:
             message = "De gebruikersnaam of het wachtwoord klopt niet."
-            return context.page(request, "login.html", status=401, error=message, username=username)
+            return context.page(request, "login.html", status=401, error=message, username=username, back=back)
         await asyncio.to_thread(context.sessions.end, request.cookies.get(COOKIE))
         token, _ = await asyncio.to_thread(context.sessions.create, account.username)
-        reply = response.redirect("/adviseurs", status=303)
+        reply = response.redirect(back, status=303)
         set_cookie(request, reply, token, int(ABSOLUTE.total_seconds()))
         return reply
 

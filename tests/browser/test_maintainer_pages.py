@@ -69,11 +69,11 @@ def maintainer(browser, web, request):
     page.on("pageerror", lambda error: refused.append(str(error)))
     page.on("response", lambda reply: reply.status == 404 and refused.append(reply.url))
     page.goto(f"{web}/beheer")
-    page.wait_for_url("**/adviseurs/login")
+    page.wait_for_url("**/adviseurs/login?volgende=%2Fbeheer")
     page.fill("#username", "beheerder.proef")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{web}/adviseurs")
+    page.wait_for_url(f"{web}/beheer")  # back where the maintainer was going
     page.get_by_role("link", name="Beheer").click()
     page.wait_for_url(f"{web}/beheer")
     yield page

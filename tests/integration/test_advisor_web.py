@@ -5,6 +5,7 @@ import os
 import re
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -85,7 +86,8 @@ API = ["/api/escalations", f"/api/escalations/{ACUTE}", f"/adviseurs/escalaties/
 def test_without_a_session_nothing_is_shown(web, cookies):
     for path in PAGES:
         reply = requests.get(web + path, cookies=cookies, allow_redirects=False, timeout=10)
-        assert (reply.status_code, reply.headers["location"]) == (303, "/adviseurs/login"), path
+        back = urlencode({"volgende": path})
+        assert (reply.status_code, reply.headers["location"]) == (303, f"/adviseurs/login?{back}"), path
     for path in FORMS:
         reply = requests.post(web + path, data={"csrf": "x"}, cookies=cookies, allow_redirects=False, timeout=10)
         assert (reply.status_code, reply.headers["location"]) == (303, "/adviseurs/login"), path
@@ -174,6 +176,15 @@ def test_repeated_failures_lock_the_account(web):
     reply = requests.post(f"{web}/adviseurs/login", data={"username": "slot", "password": PASSWORD},
                           allow_redirects=False, timeout=10)  # fmt: skip
     assert reply.status_code == 429 and "geblokkeerd" in reply.text and "set-cookie" not in reply.headers
+
+
+def test_login_returns_to_the_page_asked_for_and_only_to_ours(web):
+    for asked, lands in [("/adviseurs/escalaties/" + ACUTE, "/adviseurs/escalaties/" + ACUTE),
+                         ("//elders.example/adviseurs", "/adviseurs"), ("https://elders.example", "/adviseurs"),
+                         ("/adviseurs/../elders", "/adviseurs"), ("/adviseurs\\elders", "/adviseurs")]:  # fmt: skip
+        reply = requests.post(f"{web}/adviseurs/login", data={"username": "anna", "password": PASSWORD,
+                              "volgende": asked}, allow_redirects=False, timeout=10)  # fmt: skip
+        assert (reply.status_code, reply.headers["location"]) == (303, lands), asked
 
 
 def test_logout_ends_the_session(web):

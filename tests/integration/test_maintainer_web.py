@@ -7,6 +7,7 @@ import shutil
 import sys
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -124,7 +125,8 @@ STATUS = "/beheer/modellen/hertrainen/voortgang"
 def test_without_a_session_it_is_the_login_page(web):
     for path in PAGES:
         reply = requests.get(web + path, allow_redirects=False, timeout=10)
-        assert (reply.status_code, reply.headers["location"]) == (303, "/adviseurs/login"), path
+        back = urlencode({"volgende": path})
+        assert (reply.status_code, reply.headers["location"]) == (303, f"/adviseurs/login?{back}"), path
     for path in FORMS:
         reply = requests.post(web + path, data={"csrf": "x", "van": "c"}, allow_redirects=False, timeout=10)
         assert (reply.status_code, reply.headers["location"]) == (303, "/adviseurs/login"), path
