@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import socket
 from pathlib import Path
 
@@ -20,6 +21,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         return probe.getsockname()[1]
+
+
+def copy_training_files(folder: Path) -> Path:
+    """data/nlu and domain.yml in folder, for tests that annotate without touching the real ones."""
+    shutil.copytree(ROOT / "data" / "nlu", folder / "nlu")
+    shutil.copy(ROOT / "domain.yml", folder / "domain.yml")
+    return folder
 
 
 def pytest_configure(config):

@@ -8,21 +8,20 @@ data/nlu); the retraining is a stand-in command, so no model is trained.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import sys
 from datetime import datetime, timezone
 
 import pytest
 
 from bot.advisors.accounts import AccountService
-from bot.config import ROOT, load_settings
+from bot.config import load_settings
 from bot.services import build_services
 from bot.store import ReviewItem, make_engine, make_sessionmaker, unit_of_work
 from bot.training.retrain_job import RetrainJob
 from bot.web.app import create_app
 from bot.web.maintainers import Maintenance
 from tests.browser.conftest import screenshot
-from tests.conftest import free_port
+from tests.conftest import copy_training_files, free_port
 from tests.integration.conftest import serving
 
 PASSWORD = "een-lang-proefwachtwoord"
@@ -31,10 +30,7 @@ TEXT = "geven jullie ook trainingen op locatie"
 
 @pytest.fixture(scope="module")
 def tmp(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("beheer-browser")
-    shutil.copytree(ROOT / "data" / "nlu", tmp / "nlu")
-    shutil.copy(ROOT / "domain.yml", tmp / "domain.yml")
-    return tmp
+    return copy_training_files(tmp_path_factory.mktemp("beheer-browser"))
 
 
 @pytest.fixture(scope="module")

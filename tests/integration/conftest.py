@@ -14,6 +14,17 @@ from sanic import Sanic
 from bot.config import ROOT
 
 
+def answers(base: str, tries: int, pause: float) -> bool:
+    """Whether the web app at base answers /health within tries × pause seconds."""
+    for _ in range(tries):
+        try:
+            if requests.get(f"{base}/health", timeout=1).ok:
+                return True
+        except requests.ConnectionError:
+            time.sleep(pause)
+    return False
+
+
 @contextmanager
 def running(args: list[str], env: dict[str, str], base: str, log: Path):
     """`python -m bot <args>` as a real process, until its /health answers; stopped afterwards."""
@@ -21,13 +32,7 @@ def running(args: list[str], env: dict[str, str], base: str, log: Path):
         process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, stdout=out,
                                    stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        else:
+        if not answers(base, tries=120, pause=0.5):
             pytest.fail(f"`python -m bot {' '.join(args)}` did not start; see {log}")
         yield base
     finally:
@@ -49,13 +54,7 @@ def serving(app: Sanic, port: int):
     thread = threading.Thread(target=app.run, kwargs=options, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.25)
-    else:
+    if not answers(base, tries=120, pause=0.25):
         pytest.fail("the web app did not start in its thread")
     try:
         yield base

@@ -3,7 +3,6 @@ of data/nlu, retraining behind its lock (with a stand-in command), rollback, and
 
 import dataclasses
 import re
-import shutil
 import sys
 import time
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ from bot.training.registry import Registry, Version
 from bot.training.retrain_job import RetrainJob
 from bot.web.app import create_app
 from bot.web.maintainers import Maintenance
-from tests.conftest import free_port
+from tests.conftest import copy_training_files, free_port
 from tests.integration.conftest import serving
 
 PASSWORD = "een-lang-proefwachtwoord"
@@ -36,10 +35,7 @@ ITEMS = {
 
 @pytest.fixture(scope="module")
 def tmp(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("beheer")
-    shutil.copytree(ROOT / "data" / "nlu", tmp / "nlu")
-    shutil.copy(ROOT / "domain.yml", tmp / "domain.yml")
-    return tmp
+    return copy_training_files(tmp_path_factory.mktemp("beheer"))
 
 
 @pytest.fixture(scope="module")
