@@ -210,17 +210,31 @@ def conversation_failures(model: Path, out: Path) -> int:
     return max(1, text.count("- story:"))
 
 
-def load_into_server(settings: Settings, model: Path) -> bool:
-    """Ask the running Rasa server to switch models (PUT /model); False if no server answers."""
+def _rasa_api(settings: Settings, path: str, **kwargs) -> urllib.request.Request:
+    """A request to the running Rasa server's HTTP API, with the token `make run` made for it."""
     token = os.environ.get("JEP_RASA_TOKEN") or (
         RASA_TOKEN_FILE.read_text(encoding="utf-8").strip() if RASA_TOKEN_FILE.exists() else ""
     )
-    request = urllib.request.Request(
-        f"{settings.rasa_url}/model?{urllib.parse.urlencode({'token': token})}",
-        data=json.dumps({"model_file": str(model.resolve())}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="PUT",
-    )
+    return urllib.request.Request(f"{settings.rasa_url}{path}?{urllib.parse.urlencode({'token': token})}", **kwargs)
+
+
+def served_model(settings: Settings) -> Path | None:
+    """The model file the running Rasa server has loaded; None when no server answers."""
+    try:
+        with urllib.request.urlopen(_rasa_api(settings, "/status"), timeout=10) as reply:
+            name = Path(json.load(reply).get("model_file") or "").name
+    except (OSError, ValueError):
+        return None
+    for folder in (settings.models_dir, settings.models_dir / "candidates"):
+        if name and (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def load_into_server(settings: Settings, model: Path) -> bool:
+    """Ask the running Rasa server to switch models (PUT /model); False if no server answers."""
+    request = _rasa_api(settings, "/model", data=json.dumps({"model_file": str(model.resolve())}).encode(),
+                        headers={"Content-Type": "application/json"}, method="PUT")  # fmt: skip
     try:
         with urllib.request.urlopen(request, timeout=600):
             return True
@@ -244,15 +258,12 @@ def activate(settings: Settings, registry: Registry, version: Version) -> str:
 
 
 def _current(settings: Settings, registry: Registry) -> Version | None:
-    """The active model; one trained before the registry existed is registered, so rollback can reach it."""
+    """The active model. Without one in the registry: the model the running server has loaded, else the one
+    trained for the files as they are; registered, so rollback can reach it."""
     if registry.active_path():
         return registry.active()
-    path = model_path(settings)
-    if not path.exists():
-        return None
-    created = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
-    registry.add(Version(path.name.removesuffix(".tar.gz"), str(path), created))
-    return registry.activate(path.name.removesuffix(".tar.gz"))
+    path = served_model(settings) or model_path(settings)
+    return registry.adopt(path) if path.exists() else None
 
 
 def retrain(settings: Settings, root: Path = ROOT, reports: Path = REPORTS) -> int:

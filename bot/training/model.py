@@ -35,11 +35,16 @@ def model_path(settings: Settings) -> Path:
 
 def active_model(settings: Settings) -> Path:
     """The registry's active model (bot/training/gate.py decides it) or else the model for the current files."""
-    chosen = Registry.for_models(settings.models_dir).active_path()
+    registry = Registry.for_models(settings.models_dir)
+    chosen = registry.active_path()
     if chosen:
         print(f"Actief model volgens het register: {chosen.name}", flush=True)
         return chosen
-    return ensure_model(settings)
+    path = ensure_model(settings)
+    # From now on the registry knows what runs, also after accepted examples change the data files.
+    registry.adopt(path)
+    registry.save()
+    return path
 
 
 def ensure_model(settings: Settings) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 
@@ -63,6 +64,15 @@ class Registry:
         if not self.history or self.history[-1] != name:
             self.history.append(name)
         return version
+
+    def adopt(self, path: Path) -> Version:
+        """A model trained outside the gate (by `make run` or `make train`) becomes the active version,
+        so a retrain compares with it and a rollback can return to it."""
+        name = path.name.removesuffix(".tar.gz")
+        if self.get(name) is None:
+            created = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+            self.add(Version(name, str(path), created))
+        return self.activate(name)
 
     def rollback(self) -> Version:
         """Back to the model that was active before the current one."""

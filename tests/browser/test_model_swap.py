@@ -49,6 +49,7 @@ def test_activate_and_roll_back_on_the_running_server(stack, tmp_path):
     registry.activate("huidig")
     registry.add(Version("kandidaat", str(newer), "2026-11-28T11:00:00+00:00", 0.95, 0))
     assert loaded_model(stack) == current.name
+    assert gate.served_model(stack) == current  # what a first retrain compares with
     assert say(stack, "wissel-proef", "hallo")
 
     gate.activate(settings, registry, registry.get("kandidaat"))

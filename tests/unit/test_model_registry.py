@@ -39,6 +39,17 @@ def test_rollback_goes_back_one_active_model_at_a_time(tmp_path):
     assert registry.active().name == "b"
 
 
+def test_a_model_trained_outside_the_gate_is_adopted_once(tmp_path):
+    registry = registry_with(tmp_path, ["a"])
+    served = tmp_path / "jep-0123456789abcdef.tar.gz"
+    served.write_text("model")
+    assert registry.adopt(served).name == "jep-0123456789abcdef"
+    assert registry.adopt(served).name == "jep-0123456789abcdef"
+    assert [v.name for v in registry.versions] == ["a", "jep-0123456789abcdef"]
+    assert registry.active_path() == served
+    assert registry.rollback().name == "a"
+
+
 def test_a_refused_candidate_never_becomes_active(tmp_path):
     registry = registry_with(tmp_path, ["a"])
     registry.add(Version("b", str(tmp_path / "b.tar.gz"), "2026-11-28", 0.5, 0, "refused"))
