@@ -30,7 +30,12 @@ def fingerprint(root: Path = ROOT) -> str:
 
 
 def model_path(settings: Settings) -> Path:
-    return settings.models_dir / f"jep-{fingerprint()}.tar.gz"
+    """The model of the files as they are: trained by `make train`, else the newest retrain candidate
+    of the same files (the gate names them jep-<fingerprint>-<time>), else where training will put it."""
+    digest = fingerprint()
+    trained = settings.models_dir / f"jep-{digest}.tar.gz"
+    candidates = sorted((settings.models_dir / "candidates").glob(f"jep-{digest}-*.tar.gz"))
+    return trained if trained.exists() or not candidates else candidates[-1]
 
 
 def active_model(settings: Settings) -> Path:

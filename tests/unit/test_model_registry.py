@@ -1,8 +1,11 @@
 """The registry (list, activate, rollback) and the gate's decision."""
 
+import dataclasses
 import json
 
+from bot.config import load_settings
 from bot.training.gate import Decision, decide, read_nlu_results, write_report
+from bot.training.model import fingerprint, model_path
 from bot.training.registry import Registry, Version
 
 
@@ -88,3 +91,16 @@ def test_report_from_two_rasa_test_runs(tmp_path):
     text = path.read_text()
     assert "0.950 → 0.600" in text and "| hoi | greet | greet | thank |" in text and "geweigerd" in text
     assert (tmp_path / "rapport" / "confusion.png").stat().st_size > 1000
+
+
+def test_the_model_of_the_current_files_may_be_a_retrain_candidate(tmp_path):
+    settings = dataclasses.replace(load_settings(), models_dir=tmp_path)
+    trained = tmp_path / f"jep-{fingerprint()}.tar.gz"
+    assert model_path(settings) == trained  # nothing yet: where `make train` will put it
+    (tmp_path / "candidates").mkdir()
+    for stamp in ("20261128-100000", "20261128-110000"):
+        (tmp_path / "candidates" / f"jep-{fingerprint()}-{stamp}.tar.gz").write_text("model")
+    (tmp_path / "candidates" / "jep-0000000000000000-20261128-120000.tar.gz").write_text("other files")
+    assert model_path(settings).name == f"jep-{fingerprint()}-20261128-110000.tar.gz"
+    trained.write_text("model")
+    assert model_path(settings) == trained
