@@ -16,6 +16,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from bot.config import ROOT
 
 NLU_DIR = ROOT / "data" / "nlu"
+# The held-out set every candidate is judged on (bot/training/gate.py); never a training example.
+TEST_SET = ROOT / "tests" / "nlu_test.yml"
 DOMAIN = ROOT / "domain.yml"
 NEW_INTENTS = "new_intents.yml"
 NEW_INTENTS_HEADER = (
@@ -58,7 +60,8 @@ def _intent_blocks(document) -> list[dict]:
     return [item for item in (document or {}).get("nlu") or [] if isinstance(item, dict) and "intent" in item]
 
 
-def add_example(text: str, intent: str, nlu_dir: Path = NLU_DIR, domain: Path = DOMAIN) -> Added:
+def add_example(text: str, intent: str, nlu_dir: Path = NLU_DIR, domain: Path = DOMAIN,
+                test_set: Path = TEST_SET) -> Added:  # fmt: skip
     text = " ".join(text.split())
     if not text:
         raise ValueError("Een leeg voorbeeld wordt niet toegevoegd.")
@@ -66,6 +69,15 @@ def add_example(text: str, intent: str, nlu_dir: Path = NLU_DIR, domain: Path = 
         raise ValueError(f"'{intent}' is geen geldige intentnaam (kleine letters, cijfers en _).")
     yaml = _yaml()
     target, key = None, plain(text)
+    if test_set.exists() and any(
+        plain(example) == key
+        for block in _intent_blocks(yaml.load(test_set.read_text(encoding="utf-8")))
+        for example in _examples(block.get("examples", ""))
+    ):
+        raise ValueError(
+            f"Deze zin staat in de testset {test_set.name}, waarop elk nieuw model wordt beoordeeld; als "
+            "trainingsvoorbeeld zou hij die meting vertekenen. Wijs hem af of zet hem op de lijst voor redacteuren."
+        )
     for path in sorted(nlu_dir.glob("*.yml")):
         document = yaml.load(path.read_text(encoding="utf-8"))
         for block in _intent_blocks(document):

@@ -31,6 +31,16 @@ def test_example_goes_to_the_file_of_its_intent_and_keeps_the_rest(project):
     ]
 
 
+def test_a_sentence_of_the_held_out_test_set_is_refused(project):
+    test_set = project / "nlu_test.yml"
+    test_set.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - Goedemiddag  allemaal\n')
+    nlu, domain = project / "data" / "nlu", project / "domain.yml"
+    before = {path.name: path.read_text() for path in nlu.glob("*.yml")}
+    with pytest.raises(ValueError, match="testset nlu_test.yml"):
+        add_example("goedemiddag allemaal", "greet", nlu, domain, test_set)
+    assert {path.name: path.read_text() for path in nlu.glob("*.yml")} == before
+
+
 def test_duplicates_are_never_added(project):
     nlu, domain = project / "data" / "nlu", project / "domain.yml"
     snapshot = {p.name: p.read_text() for p in nlu.glob("*.yml")}
