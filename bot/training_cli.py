@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from datetime import datetime, timezone
 
 from sqlalchemy import create_engine
 
@@ -83,8 +84,9 @@ def run_model(args, settings: Settings) -> int:
             mark = "*" if active and version.name == active.name else " "
             f1 = "–" if version.macro_f1 is None else f"{version.macro_f1:.3f}"
             failed = "–" if version.conversations_failed is None else str(version.conversations_failed)
-            print(f"{mark} {version.name}  {version.created_at}  macro-F1 {f1}  gesprekstests mislukt {failed}  "
-                  f"{'geweigerd' if version.decision == 'refused' else ''}".rstrip())  # fmt: skip
+            refused = "geweigerd" if version.decision == "refused" else ""
+            print(f"{mark} {version.name}  {_moment(version.created_at)}  macro-F1 {f1}  "
+                  f"gesprekstests mislukt {failed}  {refused}".rstrip())  # fmt: skip
         return 0
     if args.command == "rollback":
         try:
@@ -96,3 +98,15 @@ def run_model(args, settings: Settings) -> int:
         print(f"Teruggezet naar {version.name}.")
         return 0
     return 2
+
+
+def _moment(created_at: str) -> str:
+    """A registry time (the gate's UTC stamp, or ISO for an adopted model) the same way for both."""
+    try:
+        moment = datetime.strptime(created_at, "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(created_at)
+        except ValueError:
+            return created_at
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -104,3 +104,10 @@ def test_the_model_of_the_current_files_may_be_a_retrain_candidate(tmp_path):
     assert model_path(settings).name == f"jep-{fingerprint()}-20261128-110000.tar.gz"
     trained.write_text("model")
     assert model_path(settings) == trained
+
+
+def test_model_list_shows_both_kinds_of_registry_time_alike():
+    from bot.training_cli import _moment
+
+    assert _moment("20261128-220432") == "2026-11-28 22:04 UTC"
+    assert _moment("2026-11-28T23:27:24+01:00") == "2026-11-28 22:27 UTC"
