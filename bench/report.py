@@ -333,8 +333,10 @@ def _timing(results: dict, _plots: dict[str, str]) -> list[str]:
         lines += [
             "",
             f"Belasting van de machine (1-minuutgemiddelde) bij het begin van elke stap: "
-            f"{', '.join(f'{name} {value:.1f}' for name, value in loads.items())}. Boven {results['machine']['cpus']} "
-            "draaide er naast de benchmark ander werk, wat de tijden verhoogt.",
+            f"{', '.join(f'{name} {value:.1f}' for name, value in loads.items())}. Het gemiddelde loopt een "
+            f"minuut na: direct na de trainingen (die {results['machine']['cpus']} taken tegelijk draaien) is het "
+            f"hun eigen belasting. Boven {results['machine']['cpus']} bij het begin van de eerste stappen draaide er "
+            "ander werk naast de benchmark, wat de tijden verhoogt.",
         ]
     return lines + [""]
 
