@@ -39,14 +39,15 @@ def model_path(settings: Settings) -> Path:
 
 
 def active_model(settings: Settings) -> Path:
-    """The registry's active model (bot/training/gate.py decides it) or else the model for the current files."""
+    """The model a maintainer chose (a retrain or a rollback, see bot/training/gate.py), else the model of the
+    files as they are, trained first if they changed."""
     registry = Registry.for_models(settings.models_dir)
     chosen = registry.active_path()
-    if chosen:
-        print(f"Actief model volgens het register: {chosen.name}", flush=True)
+    if chosen and registry.pinned:
+        print(f"Actief model, gekozen bij hertrainen of terugzetten: {chosen.name}", flush=True)
         return chosen
     path = ensure_model(settings)
-    # From now on the registry knows what runs, also after accepted examples change the data files.
+    # The registry knows what runs, so a retrain compares with it and a rollback can return to it.
     registry.adopt(path)
     registry.save()
     return path

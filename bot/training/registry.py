@@ -32,6 +32,9 @@ class Registry:
         self.versions = [Version(**v) for v in data.get("versions", [])]
         self.history: list[str] = data.get("history", [])  # names activated, oldest first
         self.timings: dict[str, float] = data.get("timings", {})
+        # Whether a maintainer chose the active model (a retrain or a rollback): `make run` then serves it as it
+        # is. An adopted model is not chosen: when the files change, `make run` trains their model as usual.
+        self.pinned: bool = data.get("pinned", bool(self.history))
 
     @classmethod
     def for_models(cls, models_dir: Path) -> Registry:
@@ -39,7 +42,8 @@ class Registry:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"history": self.history, "timings": self.timings, "versions": [asdict(v) for v in self.versions]}
+        data = {"history": self.history, "pinned": self.pinned, "timings": self.timings,
+                "versions": [asdict(v) for v in self.versions]}  # fmt: skip
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, self.path)  # readers never see half a file
@@ -57,12 +61,13 @@ class Registry:
         version = self.active()
         return Path(version.path) if version and Path(version.path).exists() else None
 
-    def activate(self, name: str) -> Version:
+    def activate(self, name: str, chosen: bool = True) -> Version:
         version = self.get(name)
         if version is None:
             raise LookupError(f"Model {name} staat niet in het register.")
         if not self.history or self.history[-1] != name:
             self.history.append(name)
+        self.pinned = chosen
         return version
 
     def adopt(self, path: Path) -> Version:
@@ -72,7 +77,7 @@ class Registry:
         if self.get(name) is None:
             created = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
             self.add(Version(name, str(path), created))
-        return self.activate(name)
+        return self.activate(name, chosen=False)
 
     def rollback(self) -> Version:
         """Back to the model that was active before the current one."""
@@ -80,6 +85,7 @@ class Registry:
             version = self.get(self.history[index])
             if version and Path(version.path).exists():
                 self.history = self.history[: index + 1]
+                self.pinned = True
                 return version
         raise LookupError("Er is geen eerder actief model om naar terug te gaan.")
 

@@ -5,7 +5,7 @@ import json
 
 from bot.config import load_settings
 from bot.training.gate import Decision, decide, read_nlu_results, write_report
-from bot.training.model import fingerprint, model_path
+from bot.training.model import active_model, fingerprint, model_path
 from bot.training.registry import Registry, Version
 
 
@@ -111,3 +111,25 @@ def test_model_list_shows_both_kinds_of_registry_time_alike():
 
     assert _moment("20261128-220432") == "2026-11-28 22:04 UTC"
     assert _moment("2026-11-28T23:27:24+01:00") == "2026-11-28 22:27 UTC"
+
+
+def test_make_run_serves_a_chosen_model_and_otherwise_the_model_of_the_files(tmp_path):
+    settings = dataclasses.replace(load_settings(), models_dir=tmp_path)
+    current = tmp_path / f"jep-{fingerprint()}.tar.gz"
+    current.write_text("model")
+    assert active_model(settings) == current
+    registry = Registry.for_models(tmp_path)
+    assert registry.active().path == str(current) and not registry.pinned  # adopted, not chosen
+
+    older = tmp_path / "jep-ouder.tar.gz"
+    older.write_text("model")
+    registry.add(Version("jep-ouder", str(older), "2026-11-27"))
+    registry.activate("jep-ouder")  # what the gate does when a candidate passes
+    registry.save()
+    assert active_model(settings) == older  # a restart keeps what the maintainer chose
+
+    registry = Registry.for_models(tmp_path)
+    assert registry.rollback().name == f"jep-{fingerprint()}" and registry.pinned
+    registry.adopt(older)  # as if `make run` had adopted it while the files were those of jep-ouder
+    registry.save()
+    assert active_model(settings) == current  # the files changed since: their model, not the stale one
