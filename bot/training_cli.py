@@ -89,6 +89,11 @@ def run_model(args, settings: Settings) -> int:
                   f"gesprekstests mislukt {failed}  {refused}".rstrip())  # fmt: skip
         return 0
     if args.command == "rollback":
+        from bot.training.retrain_job import RetrainJob
+
+        if RetrainJob().holder() is not None:  # the retrain would activate its candidate over the rollback
+            print("fout: Er loopt een hertraining; zet pas terug als die klaar is.")
+            return 1
         try:
             version = registry.rollback()
         except LookupError as problem:

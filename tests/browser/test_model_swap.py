@@ -15,6 +15,7 @@ import requests
 
 from bot.config import ROOT
 from bot.training import gate
+from bot.training.model import model_path
 from bot.training.registry import Registry, Version
 from tests.browser.conftest import RASA_TOKEN
 
@@ -40,7 +41,7 @@ def events(stack, sender: str) -> list[dict]:
 def test_activate_and_roll_back_on_the_running_server(stack, tmp_path):
     models = tmp_path / "models"
     models.mkdir()
-    current = stack.models_dir / loaded_model(stack)
+    current = model_path(stack)  # what the stack started with: trained, or a retrain candidate of the same files
     newer = models / "jep-kandidaat-proef.tar.gz"
     shutil.copy(current, newer)  # same content, another name: which file Rasa serves is what counts here
     settings = dataclasses.replace(stack, models_dir=models)

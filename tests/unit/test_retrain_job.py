@@ -104,3 +104,28 @@ def test_the_run_the_page_started_does_not_lock_itself_out(tmp_path):
     # The page's child finds the lock naming itself (or, a moment earlier, the web app: its parent).
     (tmp_path / "lock").write_text(json.dumps({"pid": os.getppid(), "stamp": None}))
     assert RetrainJob(tmp_path, SLOW).run_here(lambda: 0) == 0
+
+
+def test_a_rollback_from_a_shell_waits_for_a_running_retrain(tmp_path, monkeypatch, capsys):
+    import argparse
+    import dataclasses
+
+    import bot.training.retrain_job as retrain_job
+    from bot.config import load_settings
+    from bot.training_cli import run_model
+
+    models = tmp_path / "models"
+    registry = Registry.for_models(models)
+    for name in ("oud", "nieuw"):
+        (tmp_path / f"{name}.tar.gz").write_text("model")
+        registry.add(Version(name, str(tmp_path / f"{name}.tar.gz"), "2026-11-28"))
+        registry.activate(name)
+    registry.save()
+    monkeypatch.setattr(retrain_job, "RetrainJob", lambda: RetrainJob(tmp_path / "retrain", SLOW))
+    (tmp_path / "retrain").mkdir()
+    (tmp_path / "retrain" / "lock").write_text(json.dumps({"pid": os.getpid(), "stamp": "20261128-120000"}))
+
+    settings = dataclasses.replace(load_settings(), models_dir=models, rasa_port=1)
+    assert run_model(argparse.Namespace(command="rollback"), settings) == 1
+    assert "Er loopt een hertraining" in capsys.readouterr().out
+    assert Registry.for_models(models).active().name == "nieuw"
