@@ -89,14 +89,12 @@ def run_model(args, settings: Settings) -> int:
                   f"gesprekstests mislukt {failed}  {refused}".rstrip())  # fmt: skip
         return 0
     if args.command == "rollback":
-        from bot.training.retrain_job import RetrainJob
+        from bot.training.retrain_job import AlreadyRunning, RetrainJob
 
-        if RetrainJob().holder() is not None:  # the retrain would activate its candidate over the rollback
-            print("fout: Er loopt een hertraining; zet pas terug als die klaar is.")
-            return 1
         try:
+            RetrainJob().refuse_rollback_while_running()
             version = registry.rollback()
-        except LookupError as problem:
+        except (AlreadyRunning, LookupError) as problem:
             print(f"fout: {problem}")
             return 1
         print(gate.activate(settings, registry, version))

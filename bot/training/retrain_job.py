@@ -116,6 +116,11 @@ class RetrainJob:
                 self.lock.unlink(missing_ok=True)
         return code
 
+    def refuse_rollback_while_running(self) -> None:
+        """AlreadyRunning while a retrain runs: its candidate would be activated over the rollback."""
+        if self.holder() is not None:
+            raise AlreadyRunning("Er loopt een hertraining; zet pas terug als die klaar is.")
+
     def holder(self) -> dict | None:
         """The lock's {"pid", "stamp"} while its process lives; None when nothing runs."""
         held = _read(self.lock)

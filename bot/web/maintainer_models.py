@@ -154,8 +154,7 @@ def register_model_routes(app: Sanic, settings: Settings, reports: Path, job: Re
 
         def roll_back() -> str:
             with rolling:
-                if job.holder() is not None:
-                    raise RuntimeError("Er loopt een hertraining; zet pas terug als die klaar is.")
+                job.refuse_rollback_while_running()
                 current = registry()
                 active = current.active()
                 # The form names the model it was shown, so sending it twice does not go back two models.
