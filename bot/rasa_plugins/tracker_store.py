@@ -48,7 +48,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         """
         url = self.engine.url
         self.engine.dispose()
-        # Rasa may call the store from its thread pool; a pooled connection is used by one caller at a time.
+        # The pool may hand a connection to another thread than the one that opened it, one caller at a time.
         self.engine = create_engine(url, poolclass=QueuePool, connect_args={"check_same_thread": False})
         self.sessionmaker = sessionmaker(bind=self.engine)
 
@@ -60,7 +60,6 @@ def _write_ahead(engine) -> None:
     waits for the disk twice. With WAL and synchronous=NORMAL a commit survives a
     crash of any process; only a power cut can take the last commits with it.
     """
-
     @event.listens_for(engine, "connect")
     def per_connection(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA synchronous=NORMAL")
