@@ -18,11 +18,11 @@ from bot.config import ROOT
 CONFIGS = {"ours": ROOT / "config.yml", "default": BENCH / "default_config.yml"}
 NLU_DATA = ROOT / "data" / "nlu"
 HELD_OUT = ROOT / "tests" / "nlu_test.yml"
-FOLDS = 5
+FOLDS = 5  # what the issue asks; `--folds` trades figures for run time
 SEED = 42
 
 
-def write_folds(work: Path) -> list[tuple[Path, Path]]:
+def write_folds(work: Path, folds: int = FOLDS) -> list[tuple[Path, Path]]:
     """Stratified folds of data/nlu as Rasa YAML files: (train, test) per fold."""
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
@@ -32,7 +32,7 @@ def write_folds(work: Path) -> list[tuple[Path, Path]]:
     data = load_data(str(NLU_DATA))
     examples = data.intent_examples
     labels = [example.get_full_intent() for example in examples]
-    splitter = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
     files = []
     for number, (train_index, test_index) in enumerate(splitter.split(examples, labels), 1):
         folder = work / "folds" / str(number)
@@ -49,7 +49,7 @@ def write_folds(work: Path) -> list[tuple[Path, Path]]:
     return files
 
 
-def tasks(work: Path, our_model: Path, env: dict[str, str]) -> list[Task]:
+def tasks(work: Path, our_model: Path, env: dict[str, str], folds: int = FOLDS) -> list[Task]:
     """Every NLU job; the default config's first, because they take longest."""
 
     def job(name: str, test: Path, config: Path | None = None, train: Path | None = None) -> Task:
@@ -60,12 +60,12 @@ def tasks(work: Path, our_model: Path, env: dict[str, str]) -> list[Task]:
             command += ["--config", str(config), "--train", str(train)]
         return Task(f"NLU {name}", command, LOGS / f"nlu-{name}.log", env=env)
 
-    folds = write_folds(work)
+    splits = write_folds(work, folds)
     jobs = [job("default-heldout", HELD_OUT, CONFIGS["default"], NLU_DATA)]
-    jobs += [job(f"default-fold{k}", test, CONFIGS["default"], train) for k, (train, test) in enumerate(folds, 1)]
+    jobs += [job(f"default-fold{k}", test, CONFIGS["default"], train) for k, (train, test) in enumerate(splits, 1)]
     # Our held-out score is that of the model `make run` serves: same NLU data, same pipeline.
     jobs.append(job("ours-heldout", HELD_OUT))
-    jobs += [job(f"ours-fold{k}", test, CONFIGS["ours"], train) for k, (train, test) in enumerate(folds, 1)]
+    jobs += [job(f"ours-fold{k}", test, CONFIGS["ours"], train) for k, (train, test) in enumerate(splits, 1)]
     return jobs
 
 
@@ -92,23 +92,23 @@ def _read(folder: Path) -> dict:
     }
 
 
-def collect(work: Path, jobs: list[Task]) -> dict:
+def collect(work: Path, jobs: list[Task], folds: int = FOLDS) -> dict:
     seconds = {task.name.removeprefix("NLU "): task.seconds for task in jobs}
-    results: dict = {"folds": FOLDS, "seed": SEED}
+    results: dict = {"folds": folds, "seed": SEED}
     for config in CONFIGS:
         held_out = _read(work / f"{config}-heldout")
-        folds = [_read(work / f"{config}-fold{k}") for k in range(1, FOLDS + 1)]
-        scores = [fold["macro_f1"] for fold in folds]
+        per_fold = [_read(work / f"{config}-fold{k}") for k in range(1, folds + 1)]
+        scores = [fold["macro_f1"] for fold in per_fold]
         results[config] = {
             "heldout": held_out,
             "cv_folds": scores,
-            "cv_test_sentences": [fold["n"] for fold in folds],
-            "cv_smallest_intent": min(fold["smallest_intent"] for fold in folds),
+            "cv_test_sentences": [fold["n"] for fold in per_fold],
+            "cv_smallest_intent": min(fold["smallest_intent"] for fold in per_fold),
             "cv_mean": statistics.mean(scores),
             "cv_stdev": statistics.stdev(scores),
             "heldout_seconds": seconds[f"{config}-heldout"],
-            "cv_seconds": sum(seconds[f"{config}-fold{k}"] for k in range(1, FOLDS + 1)),
-            "train_seconds": [fold.get("train_seconds") for fold in folds],
+            "cv_seconds": sum(seconds[f"{config}-fold{k}"] for k in range(1, folds + 1)),
+            "train_seconds": [fold.get("train_seconds") for fold in per_fold],
         }
     results["config_files"] = {name: str(path.relative_to(ROOT)) for name, path in CONFIGS.items()}
     return results

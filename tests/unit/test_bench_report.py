@@ -24,3 +24,14 @@ def test_an_overrun_names_the_share_of_the_default_configs_trainings():
 
 def test_a_run_within_the_limit_needs_no_explanation():
     assert report._over_time(_results(29.0)) == []
+
+
+def test_the_cv_target_names_the_number_of_folds_that_ran():
+    results = _results(25.0)
+    results["nlu"].update(
+        folds=3,
+        ours={"heldout": {"macro_f1": 0.95}, "cv_mean": 0.84},
+        default={"heldout": {"macro_f1": 0.94}, "cv_mean": 0.80},
+    )
+    names = [name for name, *_ in report.targets(results)]
+    assert "NLU: voorsprong op Rasa-standaard, 3-voudige CV" in names
