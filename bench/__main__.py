@@ -35,13 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("BENCH_WORKERS", "2")),
+        # argparse converts a string default with `type`, so a bad value gets its usual error
+        default=os.environ.get("BENCH_WORKERS", "2"),
         help="trainingen tegelijk (standaard 2 = het aantal kernen hier; 3 tegelijk bleek hier trager)",
     )
     parser.add_argument(
         "--folds",
         type=int,
-        default=int(os.environ.get("BENCH_FOLDS", nlu.FOLDS)),
+        default=os.environ.get("BENCH_FOLDS", str(nlu.FOLDS)),
         help=f"folds van de kruisvalidatie, voor beide configuraties (standaard {nlu.FOLDS}; minder is sneller)",
     )
     args = parser.parse_args(argv)
