@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         help=f"folds van de kruisvalidatie, voor beide configuraties (standaard {nlu.FOLDS}; minder is sneller)",
     )
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers moet minstens 1 zijn")
     if args.folds < 2:
         parser.error("--folds moet minstens 2 zijn")
     sections = args.only.split(",") if args.only else list(SECTIONS)
