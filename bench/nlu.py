@@ -1,9 +1,10 @@
 """NLU quality: intent macro-F1 of our pipeline and Rasa's default, on the same data.
 
 Two measures per config: the held-out set tests/nlu_test.yml, and k-fold
-cross-validation on data/nlu (5 folds unless `--folds` says otherwise). The folds are drawn once with a fixed seed and
-shared by both configs (Rasa's own --cross-validation draws unseeded folds per
-run), so the two configs are compared on exactly the same splits.
+cross-validation on data/nlu (5 folds unless `--folds` says otherwise). The
+folds are drawn once with a fixed seed and shared by both configs (Rasa's own
+--cross-validation draws unseeded folds per run), so the two configs are
+compared on exactly the same splits.
 """
 
 from __future__ import annotations
