@@ -183,7 +183,9 @@ class Progress:
 def rasa(arguments: list[str], log: Path | None = None, cwd: Path = ROOT) -> int:
     """Run a rasa command; without a log its output (epoch progress included) goes to the terminal."""
     command = [sys.executable, "-m", "rasa", *arguments]
-    env = {**os.environ, **RASA_ENV}
+    # config.yml names a component of ours (bot.rasa_plugins); Rasa only adds its working folder to the path.
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, **RASA_ENV, "PYTHONPATH": path}
     if log is None:
         return subprocess.run(command, cwd=cwd, env=env).returncode
     log.parent.mkdir(parents=True, exist_ok=True)

