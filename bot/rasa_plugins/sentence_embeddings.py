@@ -78,7 +78,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> SentenceEmbeddingFeaturizer:
-        component = cls(execution_context.node_name, config, model_storage, resource)
+        component = cls.create(config, model_storage, resource, execution_context)
         with model_storage.read_from(resource) as folder:
             stats = np.load(folder / STATS_FILE)
             component._mean, component._scale = stats["mean"], stats["scale"]

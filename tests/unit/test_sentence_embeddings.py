@@ -21,11 +21,8 @@ TRAINING = [
 ]
 
 
-def featurizer(storage, resource):
-    context = ExecutionContext(GraphSchema({}), node_name="sentence_embeddings")
-    return SentenceEmbeddingFeaturizer.create(
-        SentenceEmbeddingFeaturizer.get_default_config(), storage, resource, context
-    )
+CONFIG = SentenceEmbeddingFeaturizer.get_default_config()
+CONTEXT = ExecutionContext(GraphSchema({}), node_name="sentence_embeddings")
 
 
 def sentence_vector(message: Message) -> np.ndarray:
@@ -36,7 +33,7 @@ def sentence_vector(message: Message) -> np.ndarray:
 @pytest.fixture
 def trained(tmp_path):
     storage, resource = LocalModelStorage(tmp_path), Resource("sentence_embeddings")
-    component = featurizer(storage, resource)
+    component = SentenceEmbeddingFeaturizer.create(CONFIG, storage, resource, CONTEXT)
     component.train(TrainingData([Message({TEXT: text}) for text in TRAINING]))
     return storage, resource, component
 
@@ -67,10 +64,7 @@ def test_every_message_with_text_gets_one_standardised_vector(trained):
 
 def test_the_loaded_component_gives_what_the_trained_one_gave(trained):
     storage, resource, component = trained
-    context = ExecutionContext(GraphSchema({}), node_name="sentence_embeddings")
-    loaded = SentenceEmbeddingFeaturizer.load(
-        SentenceEmbeddingFeaturizer.get_default_config(), storage, resource, context
-    )
+    loaded = SentenceEmbeddingFeaturizer.load(CONFIG, storage, resource, CONTEXT)
     question = "Wie kan mij helpen met een zorgelijke leerling?"
     fresh, again = Message({TEXT: question}), Message({TEXT: question})
     component.process([fresh])
