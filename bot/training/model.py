@@ -1,4 +1,4 @@
-"""Train only when the data, config, domain or our own NLU component changed.
+"""Train only when the data, config, domain or our own NLU components changed.
 
 The model file is named after a hash of everything training reads, so a model
 that matches the files on disk is simply found, and a stale one is not.
@@ -12,12 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from bot.config import ROOT, Settings
 from bot.training.registry import Registry
 
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
-# The pipeline component config.yml names from our code: always the project's own, also for a retrain elsewhere.
-COMPONENT = Path("bot") / "rasa_plugins" / "sentence_embeddings.py"
 
 
 def fingerprint(root: Path = ROOT) -> str:
@@ -28,9 +28,20 @@ def fingerprint(root: Path = ROOT) -> str:
         for file in files:
             digest.update(str(file.relative_to(root)).encode())
             digest.update(file.read_bytes())
-    digest.update(str(COMPONENT).encode())
-    digest.update((ROOT / COMPONENT).read_bytes())
+    for component in our_components(root / "config.yml"):
+        digest.update(str(component).encode())
+        digest.update((ROOT / component).read_bytes())
     return digest.hexdigest()[:16]
+
+
+def our_components(config: Path) -> list[Path]:
+    """The source files of the components config.yml takes from our code (bot.…), relative to the project.
+
+    Their code is the project's own, also for a retrain in another folder.
+    """
+    settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    names = [part.get("name", "") for part in (settings.get("pipeline") or []) + (settings.get("policies") or [])]
+    return sorted({Path(*name.split(".")[:-1]).with_suffix(".py") for name in names if name.startswith("bot.")})
 
 
 def model_path(settings: Settings) -> Path:

@@ -2,10 +2,11 @@
 
 import dataclasses
 import json
+from pathlib import Path
 
-from bot.config import load_settings
+from bot.config import ROOT, load_settings
 from bot.training.gate import Decision, decide, read_nlu_results, write_report
-from bot.training.model import active_model, fingerprint, model_path
+from bot.training.model import active_model, fingerprint, model_path, our_components
 from bot.training.registry import Registry, Version
 
 
@@ -133,3 +134,16 @@ def test_make_run_serves_a_chosen_model_and_otherwise_the_model_of_the_files(tmp
     registry.adopt(older)  # as if `make run` had adopted it while the files were those of jep-ouder
     registry.save()
     assert active_model(settings) == current  # the files changed since: their model, not the stale one
+
+
+def test_the_fingerprint_covers_the_components_config_takes_from_our_code(tmp_path):
+    config = tmp_path / "config.yml"
+    config.write_text(
+        "pipeline:\n  - name: WhitespaceTokenizer\n"
+        "  - name: bot.rasa_plugins.sentence_embeddings.SentenceEmbeddingFeaturizer\n"
+        "policies:\n  - name: RulePolicy\n"
+    )
+    assert our_components(config) == [Path("bot/rasa_plugins/sentence_embeddings.py")]
+    # The project's own config: every component named from bot/ exists, so a change to its code retrains.
+    ours = our_components(ROOT / "config.yml")
+    assert ours and all((ROOT / path).is_file() for path in ours)
