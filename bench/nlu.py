@@ -59,7 +59,10 @@ def tasks(work: Path, our_model: Path, env: dict[str, str], folds: int = FOLDS) 
             command += ["--model", str(our_model)]
         else:
             command += ["--config", str(config), "--train", str(train)]
-        return Task(f"NLU {name}", command, LOGS / f"nlu-{name}.log", env=env)
+        # Our sentence embeddings run on OpenMP threads, one per core by default; beside another
+        # job they would spin for a core the other job is using.
+        own = {**env, "OMP_NUM_THREADS": "1"} if name.startswith("ours") else env
+        return Task(f"NLU {name}", command, LOGS / f"nlu-{name}.log", env=own)
 
     splits = write_folds(work, folds)
     jobs = [job("default-heldout", HELD_OUT, CONFIGS["default"], NLU_DATA)]

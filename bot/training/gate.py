@@ -32,7 +32,10 @@ MAX_F1_DROP = 0.01
 NLU_TEST = ROOT / "tests" / "nlu_test.yml"
 CONVERSATIONS = ROOT / "tests" / "conversations"
 REPORTS = ROOT / "var" / "reports"
-RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+# One OpenMP thread for the sentence embeddings: a retrain runs beside the live Rasa server, and
+# OpenMP threads of two processes spin for the same cores (two NLU test jobs side by side with
+# a thread per core each managed about one sentence a second).
+RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "1"}
 
 
 @dataclass(frozen=True)
