@@ -44,14 +44,14 @@ class LogisticRegressionIntentClassifier(LogisticRegressionClassifier):
     """Rasa's LogisticRegressionClassifier; only the building of its input matrix differs."""
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
+        if not messages:
+            return csr_matrix((0, 0))
         rows = [_row(message) for message in messages]
         widths = {width for _, _, width in rows}
-        if not rows:
-            return csr_matrix((0, 0))
         if len(widths) > 1:
             # Rasa's vstack refuses rows of different widths too; keep its error.
             return super()._create_X(messages)
-        columns = np.concatenate([columns for columns, _, _ in rows])
-        values = np.concatenate([values for _, values, _ in rows])
-        pointers = np.cumsum([0] + [len(columns) for columns, _, _ in rows])
+        pointers = np.cumsum([0] + [len(row_columns) for row_columns, _, _ in rows])
+        columns = np.concatenate([row_columns for row_columns, _, _ in rows])
+        values = np.concatenate([row_values for _, row_values, _ in rows])
         return csr_matrix((values, columns, pointers), shape=(len(rows), widths.pop()))
