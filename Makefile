@@ -63,7 +63,7 @@ chromium:
 search-eval: setup
 	$(PY) -m bot knowledge eval
 
-# Quality and speed side by side with plain Rasa (about half an hour); not part of `make test`.
+# Quality and speed side by side with plain Rasa (39 to 46 minutes on 2 cores); not part of `make test`.
 # Writes bench/results/summary.md with plots; see bench/__main__.py.
 bench: setup train
 	$(PY) -m bench
