@@ -53,23 +53,26 @@ def write_folds(work: Path, folds: int = FOLDS) -> list[tuple[Path, Path]]:
 def tasks(work: Path, our_model: Path, env: dict[str, str], folds: int = FOLDS) -> list[Task]:
     """Every NLU job; the default config's first, because they take longest."""
 
-    def job(name: str, test: Path, config: Path | None = None, train: Path | None = None) -> Task:
+    # Our sentence embeddings run on OpenMP threads, one per core by default; beside another
+    # job they would spin for a core the other job is using.
+    ours_env = {**env, "OMP_NUM_THREADS": "1"}
+
+    def job(
+        name: str, test: Path, environment: dict[str, str], config: Path | None = None, train: Path | None = None
+    ) -> Task:
         command = [PYTHON, "-m", "bench.nlu_job", "--test", str(test), "--out", str(work / name)]
         if config is None:
             command += ["--model", str(our_model)]
         else:
             command += ["--config", str(config), "--train", str(train)]
-        # Our sentence embeddings run on OpenMP threads, one per core by default; beside another
-        # job they would spin for a core the other job is using.
-        own = {**env, "OMP_NUM_THREADS": "1"} if name.startswith("ours") else env
-        return Task(f"NLU {name}", command, LOGS / f"nlu-{name}.log", env=own)
+        return Task(f"NLU {name}", command, LOGS / f"nlu-{name}.log", env=environment)
 
     splits = write_folds(work, folds)
-    jobs = [job("default-heldout", HELD_OUT, CONFIGS["default"], NLU_DATA)]
-    jobs += [job(f"default-fold{k}", test, CONFIGS["default"], train) for k, (train, test) in enumerate(splits, 1)]
+    jobs = [job("default-heldout", HELD_OUT, env, CONFIGS["default"], NLU_DATA)]
+    jobs += [job(f"default-fold{k}", test, env, CONFIGS["default"], train) for k, (train, test) in enumerate(splits, 1)]
     # Our held-out score is that of the model `make run` serves: same NLU data, same pipeline.
-    jobs.append(job("ours-heldout", HELD_OUT))
-    jobs += [job(f"ours-fold{k}", test, CONFIGS["ours"], train) for k, (train, test) in enumerate(splits, 1)]
+    jobs.append(job("ours-heldout", HELD_OUT, ours_env))
+    jobs += [job(f"ours-fold{k}", test, ours_env, CONFIGS["ours"], train) for k, (train, test) in enumerate(splits, 1)]
     return jobs
 
 

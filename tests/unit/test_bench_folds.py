@@ -1,9 +1,9 @@
-"""The bench's cross-validation splits, and the settings it refuses before it starts."""
+"""The bench's cross-validation splits, its NLU jobs, and the settings it refuses before it starts."""
 
 import pytest
 
 from bench.__main__ import main as bench_main
-from bench.nlu import NLU_DATA, write_folds
+from bench.nlu import NLU_DATA, tasks, write_folds
 
 
 def _texts(path) -> list[str]:
@@ -25,6 +25,18 @@ def test_three_folds_test_every_sentence_once_and_train_on_the_rest(tmp_path):
         assert abs(len(test_texts) - len(everything) / 3) < 10
         tested += test_texts
     assert sorted(tested) == everything
+
+
+def test_our_nlu_jobs_embed_on_one_openmp_thread_and_the_defaults_run_as_given(tmp_path):
+    jobs = tasks(tmp_path, tmp_path / "model.tar.gz", {"RASA_MAX_CACHE_SIZE": "0"}, folds=2)
+
+    names = [job.name for job in jobs]
+    assert names == ["NLU default-heldout", "NLU default-fold1", "NLU default-fold2",
+                     "NLU ours-heldout", "NLU ours-fold1", "NLU ours-fold2"]  # fmt: skip
+    for job in jobs:
+        assert job.env["RASA_MAX_CACHE_SIZE"] == "0"
+        # Two jobs side by side: our embedding threads would spin for the other job's core.
+        assert job.env.get("OMP_NUM_THREADS") == ("1" if "ours" in job.name else None)
 
 
 @pytest.mark.parametrize(
