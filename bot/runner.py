@@ -82,6 +82,9 @@ def child_environment(settings: Settings) -> dict[str, str]:
         JEP_RELAY_TOKEN=os.environ.get("JEP_RELAY_TOKEN") or secrets.token_urlsafe(32),
         PYTHONUNBUFFERED="1",
     )
+    # The sentence embeddings run on one core in Rasa's parse thread while the event loop uses
+    # the other (bot/rasa_plugins/off_loop.py). OpenMP reads this only when a process starts.
+    env.setdefault("OMP_NUM_THREADS", "1")
     return env
 
 

@@ -4,7 +4,8 @@ Both guard what comes in before Rasa stores anything: personal data is
 replaced by typed placeholders (bot.privacy.redact); a message over the
 length limit, or from a client over its rate limit (JEP_MESSAGES_PER_MINUTE),
 is not processed at all: it becomes the intent `/message_too_long` or
-`/rate_limited`, which the assistant answers politely.
+`/rate_limited`, which the assistant answers politely. Both hand Rasa the
+message already understood, parsed in a worker thread (off_loop.py).
 
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
 arguments, which breaks on the contract's payloads; the web chat sends it as
@@ -35,6 +36,7 @@ from socketio import AsyncServer
 from bot.config import load_settings
 from bot.escalation.callback import PendingCallbacks
 from bot.privacy import redact
+from bot.rasa_plugins.off_loop import ParsedFirst
 from bot.ratelimit import RateLimiter
 from bot.store import make_engine, make_sessionmaker
 
@@ -86,6 +88,10 @@ class GuardedRestInput(RestInput):
             return None
         return guard(str(message), str((req.json or {}).get("sender")), "rest", req.ip or None)
 
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        handler = ParsedFirst(on_new_message)
+        return handler.attach(super().blueprint(handler))
+
 
 class WebChatOutput(SocketIOOutput):
     @classmethod
@@ -115,6 +121,7 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        handler = ParsedFirst(on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(load_settings().allowed_origins))
         self.sio = sio
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
@@ -189,6 +196,6 @@ class WebChatInput(SocketIOInput):
             text = await asyncio.to_thread(
                 guard, str(data.get("message") or ""), session_id, "webchat", addresses.get(sid)
             )
-            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
+            await handler(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
 
-        return socketio_webhook
+        return handler.attach(socketio_webhook)

