@@ -1,15 +1,20 @@
-"""Understands a user message in a worker thread instead of on Rasa's event loop.
+"""Understands user messages in a worker thread instead of on Rasa's event loop.
 
 Rasa 3.6 runs the NLU pipeline inside its one event loop: while a message is
 embedded (about 25 ms on one core), every other conversation waits. The
 channels hand Rasa the message already understood (`UserMessage.parse_data`,
-which Rasa then uses as is), computed by one worker thread. The embedding
-engine releases the GIL, so the loop serves other turns meanwhile. At 10
-concurrent conversations on 2 cores this took p95 from about 510 ms to
-380 ms, with about 5% more turns per second.
+which Rasa then uses as is). One worker thread computes it; the embedding
+engine releases the GIL, so the loop serves other turns meanwhile. Messages
+that arrive while the worker is busy go through the pipeline together next:
+the embedding engine takes a batch of four in about three quarters of the time
+per message, with the same vectors as one by one.
+
+At 10 concurrent conversations on 2 cores (slow hour, the same model): parsed
+on the loop 31–34 turns/s and p95 490–540 ms; one by one in the worker 31–35
+turns/s and p95 370–420 ms; in batches 35–40 turns/s and p95 360–400 ms.
 
 One thread: the pipeline's CRF tagger is not safe to run twice at once, and
-one thread keeps a conversation's messages in the order they came. Rasa's own
+one queue keeps a conversation's messages in the order they came. Rasa's own
 HTTP API (/model/parse, behind its token; nothing of ours calls it) still
 parses on the loop.
 """
@@ -17,30 +22,115 @@ parses on the loop.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
+import queue
 import threading
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from sanic import Blueprint, Sanic
 
-_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
-_local = threading.local()
+BATCH = 4
+log = logging.getLogger(__name__)
+ParseBatch = Callable[[Any, Sequence[UserMessage]], list[dict[str, Any]]]
 
 
-def _parse(processor: Any, message: UserMessage) -> dict[str, Any]:
-    # A coroutine only for an external NLU server; the in-process pipeline never waits on the loop.
-    loop = getattr(_local, "loop", None)
-    if loop is None:
-        loop = _local.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(processor.parse_message(message))
+def rasa_parse_batch(processor: Any, messages: Sequence[UserMessage]) -> list[dict[str, Any]]:
+    """What Rasa's MessageProcessor.parse_message returns for each message, in one run of the NLU graph."""
+    target = processor.model_metadata.nlu_target
+    tracker = DialogueStateTracker.from_events(messages[0].sender_id, [])  # the NLU graph does not read it
+    parsed = processor.graph_runner.run(
+        inputs={PLACEHOLDER_MESSAGE: list(messages), PLACEHOLDER_TRACKER: tracker}, targets=[target]
+    )[target]
+    results = []
+    for message in parsed:
+        parse_data = {TEXT: "", INTENT: {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, ENTITIES: []}
+        parse_data.update(message.as_dict(only_output_properties=True))
+        # The rest of parse_message, Rasa's own steps (rasa is pinned: a rename fails every test loudly).
+        processor._update_full_retrieval_intent(parse_data)
+        processor._check_for_unseen_features(parse_data)
+        results.append(parse_data)
+    return results
+
+
+@dataclass
+class _Job:
+    processor: Any
+    message: UserMessage
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+
+
+class ParseWorker:
+    """One thread that parses queued messages in arrival order, up to `batch` in one pass."""
+
+    def __init__(self, parse_batch: ParseBatch = rasa_parse_batch, batch: int = BATCH) -> None:
+        self._parse_batch = parse_batch
+        self._batch = batch
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="nlu", daemon=True).start()
+
+    async def parse(self, processor: Any, message: UserMessage) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        job = _Job(processor, message, loop, loop.create_future())
+        self._jobs.put(job)
+        return await job.future
+
+    def _serve(self) -> None:
+        while True:
+            jobs = [self._jobs.get()]
+            while len(jobs) < self._batch and not self._jobs.empty():
+                jobs.append(self._jobs.get())
+            # A model swap can leave messages for two models in the queue.
+            for _, same_model in itertools.groupby(jobs, key=lambda job: id(job.processor)):
+                self._run(list(same_model))
+
+    def _run(self, jobs: list[_Job]) -> None:
+        try:
+            results = self._parse_batch(jobs[0].processor, [job.message for job in jobs])
+        except Exception as problem:
+            if len(jobs) > 1:  # one bad message must not fail the others
+                for job in jobs:
+                    self._run([job])
+                return
+            log.exception("bericht niet begrepen")
+            _settle(jobs[0], error=problem)
+            return
+        for job, parse_data in zip(jobs, results, strict=True):
+            _settle(job, result=parse_data)
+
+
+def _settle(job: _Job, result: dict[str, Any] | None = None, error: Exception | None = None) -> None:
+    def deliver() -> None:
+        if job.future.done():  # the caller went away (a closed connection)
+            return
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(result)
+
+    try:
+        job.loop.call_soon_threadsafe(deliver)
+    except RuntimeError:  # the loop closed while the message was parsed: nobody waits for it
+        pass
+
+
+@lru_cache(maxsize=1)
+def parse_worker() -> ParseWorker:
+    return ParseWorker()
 
 
 async def parse_off_loop(processor: Any, message: UserMessage) -> UserMessage:
     """The message with its parse data, unless Rasa has no model or parses over HTTP."""
     if processor is not None and processor.http_interpreter is None:
-        message.parse_data = await asyncio.get_running_loop().run_in_executor(_worker, _parse, processor, message)
+        message.parse_data = await parse_worker().parse(processor, message)
     return message
 
 

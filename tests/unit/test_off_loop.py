@@ -6,43 +6,59 @@ import asyncio
 import threading
 import time
 
+import pytest
 from rasa.core.channels.channel import UserMessage
 
 from bot.config import load_settings
-from bot.rasa_plugins.off_loop import parse_off_loop
+from bot.rasa_plugins.off_loop import ParseWorker, parse_off_loop
 from bot.runner import child_environment
 
 
-class RecordingProcessor:
-    """Rasa's MessageProcessor as far as the worker uses it: an async parse_message."""
-
-    http_interpreter = None
+class RecordingParser:
+    """Stands in for one run of Rasa's NLU graph: records each batch and the thread it ran on."""
 
     def __init__(self) -> None:
-        self.parsed: list[tuple[str, str]] = []
+        self.batches: list[tuple[object, list[str], str]] = []
 
-    async def parse_message(self, message: UserMessage) -> dict:
-        if message.text == "traag":
-            time.sleep(0.2)  # a slow parse must not let a later message overtake it
-        self.parsed.append((message.text, threading.current_thread().name))
-        return {"text": message.text, "intent": {"name": "vraag", "confidence": 0.9}, "entities": []}
+    def __call__(self, processor: object, messages: list[UserMessage]) -> list[dict]:
+        texts = [message.text for message in messages]
+        self.batches.append((processor, texts, threading.current_thread().name))
+        if "traag" in texts:
+            time.sleep(0.2)  # the others queue up meanwhile
+        if "kapot" in texts:
+            raise ValueError("kapot bericht")
+        return [{"text": text, "intent": {"name": f"over-{text}", "confidence": 0.9}} for text in texts]
 
 
-def test_the_parse_runs_in_the_worker_thread_and_is_handed_to_rasa():
-    processor = RecordingProcessor()
+def parse_all(worker: ParseWorker, parser: RecordingParser, jobs: list[tuple[object, str]]) -> list:
+    """Parses the first job, and queues the others once the worker is busy with it."""
 
-    async def handle() -> tuple[UserMessage, str]:
-        message = await parse_off_loop(processor, UserMessage("hallo", sender_id="a"))
-        return message, threading.current_thread().name
+    async def run() -> list:
+        (first_model, first), *rest = jobs
+        tasks = [asyncio.ensure_future(worker.parse(first_model, UserMessage(first, sender_id="a")))]
+        while not parser.batches:
+            await asyncio.sleep(0.001)
+        tasks += [asyncio.ensure_future(worker.parse(model, UserMessage(text, sender_id="a"))) for model, text in rest]
+        return await asyncio.gather(*tasks, return_exceptions=True)
 
-    message, loop_thread = asyncio.run(handle())
-    assert message.parse_data == {"text": "hallo", "intent": {"name": "vraag", "confidence": 0.9}, "entities": []}
-    [(_, parse_thread)] = processor.parsed
-    assert parse_thread.startswith("nlu") and parse_thread != loop_thread
+    return asyncio.run(run())
+
+
+def test_the_parse_runs_in_the_worker_thread():
+    parser = RecordingParser()
+    worker = ParseWorker(parser)
+
+    async def one() -> tuple[dict, str]:
+        return await worker.parse("model", UserMessage("hallo", sender_id="a")), threading.current_thread().name
+
+    parse_data, loop_thread = asyncio.run(one())
+    assert parse_data == {"text": "hallo", "intent": {"name": "over-hallo", "confidence": 0.9}}
+    [(_, _, parse_thread)] = parser.batches
+    assert parse_thread == "nlu" != loop_thread
 
 
 def test_the_loop_serves_others_while_a_message_is_parsed():
-    processor = RecordingProcessor()
+    worker = ParseWorker(RecordingParser())
     ticks: list[float] = []
 
     async def ticker() -> None:
@@ -51,32 +67,42 @@ def test_the_loop_serves_others_while_a_message_is_parsed():
             await asyncio.sleep(0.01)
 
     async def both() -> None:
-        await asyncio.gather(parse_off_loop(processor, UserMessage("traag", sender_id="a")), ticker())
+        await asyncio.gather(worker.parse("model", UserMessage("traag", sender_id="a")), ticker())
 
     started = time.perf_counter()
     asyncio.run(both())
     assert len(ticks) == 5 and ticks[-1] - started < 0.15  # not held up by the 0.2 s parse
 
 
-def test_messages_are_parsed_in_the_order_they_came():
-    processor = RecordingProcessor()
-
-    async def many() -> list[UserMessage]:
-        texts = ["traag", "twee", "drie", "vier"]
-        return await asyncio.gather(*(parse_off_loop(processor, UserMessage(t, sender_id="a")) for t in texts))
-
-    messages = asyncio.run(many())
-    assert [text for text, _ in processor.parsed] == ["traag", "twee", "drie", "vier"]
-    assert [m.parse_data["text"] for m in messages] == ["traag", "twee", "drie", "vier"]
+def test_waiting_messages_are_parsed_together_in_the_order_they_came():
+    parser = RecordingParser()
+    texts = ["traag", "twee", "drie", "vier", "vijf", "zes", "zeven"]
+    results = parse_all(ParseWorker(parser, batch=4), parser, [("model", text) for text in texts])
+    assert [result["text"] for result in results] == texts
+    assert [result["intent"]["name"] for result in results] == [f"over-{text}" for text in texts]
+    batches = [batch for _, batch, _ in parser.batches]
+    assert batches == [["traag"], ["twee", "drie", "vier", "vijf"], ["zes", "zeven"]]
 
 
-def test_without_a_model_or_with_an_nlu_server_rasa_parses_itself():
-    class OverHttp(RecordingProcessor):
-        http_interpreter = object()
+def test_a_message_that_breaks_the_pipeline_fails_alone():
+    parser = RecordingParser()
+    results = parse_all(ParseWorker(parser), parser, [("model", text) for text in ["traag", "een", "kapot", "twee"]])
+    assert isinstance(results[2], ValueError)
+    assert [results[i]["text"] for i in (0, 1, 3)] == ["traag", "een", "twee"]
 
-    for processor in (None, OverHttp()):
-        message = asyncio.run(parse_off_loop(processor, UserMessage("hallo", sender_id="a")))
-        assert message.parse_data is None
+
+def test_messages_for_two_models_are_not_parsed_together():
+    parser = RecordingParser()
+    jobs = [("oud", "traag"), ("oud", "een"), ("nieuw", "twee"), ("nieuw", "drie")]
+    parse_all(ParseWorker(parser), parser, jobs)
+    assert [(model, batch) for model, batch, _ in parser.batches] == [
+        ("oud", ["traag"]), ("oud", ["een"]), ("nieuw", ["twee", "drie"])]  # fmt: skip
+
+
+@pytest.mark.parametrize("processor", [None, type("OverHttp", (), {"http_interpreter": object()})()])
+def test_without_a_model_or_with_an_nlu_server_rasa_parses_itself(processor):
+    message = asyncio.run(parse_off_loop(processor, UserMessage("hallo", sender_id="a")))
+    assert message.parse_data is None
 
 
 def test_the_servers_embed_on_one_openmp_thread_unless_the_operator_says_otherwise(monkeypatch):
