@@ -9,9 +9,11 @@ that arrive while the worker is busy go through the pipeline together next:
 the embedding engine takes a batch of four in about three quarters of the time
 per message, with the same vectors as one by one.
 
-At 10 concurrent conversations on 2 cores (slow hour, the same model): parsed
-on the loop 31–34 turns/s and p95 490–540 ms; one by one in the worker 31–35
-turns/s and p95 370–420 ms; in batches 35–40 turns/s and p95 360–400 ms.
+Measured at 10 concurrent conversations on 2 cores, runs side by side:
+- parsed on the loop: 31-34 turns/s, p95 490-540 ms; in the worker one by
+  one (one OpenMP thread): 34-35 turns/s, p95 371-378 ms;
+- in the worker one by one: 30-32 turns/s, p95 403-425 ms; in batches of up
+  to four: 37-39 turns/s, p95 371-404 ms.
 
 One thread: the pipeline's CRF tagger is not safe to run twice at once, and
 one queue keeps a conversation's messages in the order they came. Rasa's own
