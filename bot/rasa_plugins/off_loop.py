@@ -97,7 +97,9 @@ class ParseWorker:
     def _run(self, jobs: list[_Job]) -> None:
         try:
             results = self._parse_batch(jobs[0].processor, [job.message for job in jobs])
-        except Exception as problem:
+            if len(results) != len(jobs):
+                raise RuntimeError(f"{len(results)} resultaten voor {len(jobs)} berichten")
+        except Exception as problem:  # the thread must outlive any message: every later one waits on it
             if len(jobs) > 1:  # one bad message must not fail the others
                 for job in jobs:
                     self._run([job])

@@ -91,6 +91,18 @@ def test_a_message_that_breaks_the_pipeline_fails_alone():
     assert [results[i]["text"] for i in (0, 1, 3)] == ["traag", "een", "twee"]
 
 
+def test_the_worker_goes_on_after_a_pipeline_that_answers_wrongly():
+    answers = iter([[], [{"text": "daarna"}]])  # first no result at all, then a good one
+    worker = ParseWorker(lambda _processor, _messages: next(answers))
+
+    async def one(text: str):
+        [result] = await asyncio.gather(worker.parse("model", UserMessage(text, sender_id="a")), return_exceptions=True)
+        return result
+
+    assert isinstance(asyncio.run(one("eerst")), RuntimeError)
+    assert asyncio.run(one("daarna")) == {"text": "daarna"}
+
+
 def test_messages_for_two_models_are_not_parsed_together():
     parser = RecordingParser()
     jobs = [("oud", "traag"), ("oud", "een"), ("nieuw", "twee"), ("nieuw", "drie")]
