@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import sync_playwright
 
 from bot.config import ROOT, load_settings
@@ -133,6 +134,20 @@ def ask(page, text: str) -> None:
     page.fill("#jep-input", text)
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelectorAll('.jep-bot').length > {before}", timeout=30000)
+
+
+def say(stack, sender: str, text: str) -> list[dict]:
+    """A message over Rasa's REST channel; the assistant's answers."""
+    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                          timeout=60)  # fmt: skip
+    reply.raise_for_status()
+    return reply.json()
+
+
+def events(stack, sender: str) -> list[dict]:
+    """The conversation's events as Rasa's tracker store keeps them (over the API, with the token)."""
+    reply = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": RASA_TOKEN}, timeout=30)
+    return reply.json()["events"]
 
 
 def screenshot(page, name: str) -> Path:

@@ -17,25 +17,13 @@ from bot.config import ROOT
 from bot.training import gate
 from bot.training.model import model_path
 from bot.training.registry import Registry, Version
-from tests.browser.conftest import RASA_TOKEN
+from tests.browser.conftest import RASA_TOKEN, events, say
 
 
 def loaded_model(stack) -> str:
     reply = requests.get(f"{stack.rasa_url}/status", params={"token": RASA_TOKEN}, timeout=30)
     reply.raise_for_status()
     return os.path.basename(reply.json()["model_file"])
-
-
-def say(stack, sender: str, text: str) -> list[dict]:
-    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                          timeout=60)  # fmt: skip
-    reply.raise_for_status()
-    return reply.json()
-
-
-def events(stack, sender: str) -> list[dict]:
-    reply = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": RASA_TOKEN}, timeout=30)
-    return reply.json()["events"]
 
 
 def test_activate_and_roll_back_on_the_running_server(stack, tmp_path):

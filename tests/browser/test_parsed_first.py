@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.browser.conftest import RASA_TOKEN
+from tests.browser.conftest import RASA_TOKEN, events, say
 
 QUESTIONS = [
     "een leerling deelt extreemrechtse memes in de klasgroep, wat kan ik doen?",
@@ -20,8 +20,7 @@ QUESTIONS = [
 
 
 def stored_parse(stack, sender: str) -> dict:
-    reply = requests.get(f"{stack.rasa_url}/conversations/{sender}/tracker", params={"token": RASA_TOKEN}, timeout=30)
-    [user] = [event for event in reply.json()["events"] if event["event"] == "user"]
+    [user] = [event for event in events(stack, sender) if event["event"] == "user"]
     return user["parse_data"]
 
 
@@ -32,11 +31,10 @@ def rasa_parse(stack, text: str) -> dict:
     return reply.json()
 
 
-def ask(stack, text: str) -> str:
+def new_conversation(stack, text: str) -> str:
+    """Sends the text as the first message of a new conversation; its sender id."""
     sender = f"parse-{uuid.uuid4().hex[:8]}"
-    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                          timeout=60)  # fmt: skip
-    reply.raise_for_status()
+    say(stack, sender, text)
     return sender
 
 
@@ -46,7 +44,7 @@ def entities(parse: dict) -> list[tuple]:
 
 def test_concurrent_messages_are_stored_with_rasas_own_parse(stack):
     with ThreadPoolExecutor(len(QUESTIONS)) as pool:
-        senders = list(pool.map(lambda text: ask(stack, text), QUESTIONS))
+        senders = list(pool.map(lambda text: new_conversation(stack, text), QUESTIONS))
     for text, sender in zip(QUESTIONS, senders, strict=True):
         stored, own = stored_parse(stack, sender), rasa_parse(stack, text)
         assert stored["text"] == text
