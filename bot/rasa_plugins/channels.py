@@ -4,8 +4,8 @@ Both guard what comes in before Rasa stores anything: personal data is
 replaced by typed placeholders (bot.privacy.redact); a message over the
 length limit, or from a client over its rate limit (JEP_MESSAGES_PER_MINUTE),
 is not processed at all: it becomes the intent `/message_too_long` or
-`/rate_limited`, which the assistant answers politely. Both hand Rasa the
-message already understood, parsed in a worker thread (off_loop.py).
+`/rate_limited`, which the assistant answers politely. When the server
+starts, they have Rasa parse every message in a worker thread (off_loop.py).
 
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
 arguments, which breaks on the contract's payloads; the web chat sends it as
@@ -36,7 +36,7 @@ from socketio import AsyncServer
 from bot.config import load_settings
 from bot.escalation.callback import PendingCallbacks
 from bot.privacy import redact
-from bot.rasa_plugins.off_loop import ParsedFirst
+from bot.rasa_plugins.off_loop import parse_in_worker
 from bot.ratelimit import RateLimiter
 from bot.store import make_engine, make_sessionmaker
 
@@ -48,6 +48,14 @@ _per_minute = load_settings().messages_per_minute
 per_conversation = RateLimiter(per_minute=_per_minute, burst=max(5, _per_minute // 2))
 # One address may hold many conversations (an office); loopback is the operator's own tooling.
 per_address = RateLimiter(per_minute=10 * _per_minute, burst=5 * _per_minute)
+
+
+def parsing_in_worker(blueprint: Blueprint) -> Blueprint:
+    @blueprint.listener("before_server_start")
+    async def start(_app, _loop) -> None:
+        parse_in_worker()
+
+    return blueprint
 
 
 def allowed(conversation: str, address: str | None) -> bool:
@@ -89,8 +97,7 @@ class GuardedRestInput(RestInput):
         return guard(str(message), str((req.json or {}).get("sender")), "rest", req.ip or None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        handler = ParsedFirst(on_new_message)
-        return handler.attach(super().blueprint(handler))
+        return parsing_in_worker(super().blueprint(on_new_message))
 
 
 class WebChatOutput(SocketIOOutput):
@@ -121,7 +128,6 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        handler = ParsedFirst(on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(load_settings().allowed_origins))
         self.sio = sio
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
@@ -196,6 +202,6 @@ class WebChatInput(SocketIOInput):
             text = await asyncio.to_thread(
                 guard, str(data.get("message") or ""), session_id, "webchat", addresses.get(sid)
             )
-            await handler(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
+            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata))
 
-        return handler.attach(socketio_webhook)
+        return parsing_in_worker(socketio_webhook)

@@ -1,13 +1,14 @@
 """Understands user messages in a worker thread instead of on Rasa's event loop.
 
 Rasa 3.6 runs the NLU pipeline inside its one event loop: while a message is
-embedded (about 25 ms on one core), every other conversation waits. The
-channels hand Rasa the message already understood (`UserMessage.parse_data`,
-which Rasa then uses as is). One worker thread computes it; the embedding
-engine releases the GIL, so the loop serves other turns meanwhile. Messages
-that arrive while the worker is busy go through the pipeline together next:
-the embedding engine takes a batch of four in about three quarters of the time
-per message, with the same vectors as one by one.
+embedded (about 25 ms on one core), every other conversation waits. Every
+parse in the Rasa server goes through `MessageProcessor.parse_message`: the
+channels' messages, /model/parse and /conversations/<id>/messages alike.
+`parse_in_worker` makes that method hand the message to one worker thread;
+the embedding engine releases the GIL, so the loop serves other turns
+meanwhile. Messages that arrive while the worker is busy go through the
+pipeline together next: the embedding engine takes a batch of four in about
+three quarters of the time per message, with the same vectors as one by one.
 
 Measured at 10 concurrent conversations on 2 cores, runs side by side:
 - parsed on the loop: 31-34 turns/s, p95 490-540 ms; in the worker one by
@@ -15,10 +16,8 @@ Measured at 10 concurrent conversations on 2 cores, runs side by side:
 - in the worker one by one: 30-32 turns/s, p95 403-425 ms; in batches of up
   to four: 37-39 turns/s, p95 371-404 ms.
 
-One thread: the pipeline's CRF tagger is not safe to run twice at once, and
-one queue keeps a conversation's messages in the order they came. Rasa's own
-HTTP API (/model/parse, behind its token; nothing of ours calls it) still
-parses on the loop.
+One thread for every path: the pipeline's CRF tagger is not safe to run
+twice at once.
 """
 
 from __future__ import annotations
@@ -28,16 +27,16 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
-from sanic import Blueprint, Sanic
 
 BATCH = 4
 log = logging.getLogger(__name__)
@@ -131,32 +130,26 @@ def parse_worker() -> ParseWorker:
     return ParseWorker()
 
 
-async def parse_off_loop(processor: Any, message: UserMessage) -> UserMessage:
-    """The message with its parse data, unless Rasa has no model or parses over HTTP."""
-    if processor is not None and processor.http_interpreter is None:
-        message.parse_data = await parse_worker().parse(processor, message)
-    return message
+def parse_in_worker(worker: Callable[[], ParseWorker] = parse_worker) -> None:
+    """From now on this process's Rasa parses every message in the worker thread.
 
-
-class ParsedFirst:
-    """A channel's `on_new_message` that hands Rasa the message already parsed.
-
-    It reads the agent from the app at every message: `python -m bot model`
-    swaps it while the server runs.
+    Rasa has no hook for this, so the method is replaced on the class: every
+    processor, also the one a model swap (`python -m bot model`) brings, uses
+    it. With an NLU server (`http_interpreter`) Rasa parses as it did.
     """
+    if getattr(MessageProcessor.parse_message, "in_worker", False):
+        return
+    rasas_own = MessageProcessor.parse_message
 
-    def __init__(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        self._on_new_message = on_new_message
-        self._app: Sanic | None = None
+    async def parse_message(
+        self: MessageProcessor,
+        message: UserMessage,
+        tracker: DialogueStateTracker | None = None,
+        only_output_properties: bool = True,
+    ) -> dict[str, Any]:
+        if self.http_interpreter is not None or not only_output_properties:
+            return await rasas_own(self, message, tracker, only_output_properties)
+        return await worker().parse(self, message)
 
-    def attach(self, blueprint: Blueprint) -> Blueprint:
-        @blueprint.listener("before_server_start")
-        async def remember_app(app: Sanic, _loop) -> None:
-            self._app = app
-
-        return blueprint
-
-    async def __call__(self, message: UserMessage) -> None:
-        agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
-        processor = agent.processor if agent is not None else None
-        await self._on_new_message(await parse_off_loop(processor, message))
+    parse_message.in_worker = True  # type: ignore[attr-defined]
+    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]

@@ -1,4 +1,4 @@
-"""Channels hand Rasa a message parsed in one worker thread, off the event loop, in arrival order."""
+"""Rasa parses every message in one worker thread, off the event loop, in arrival order."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import time
 
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.processor import MessageProcessor
 
 from bot.config import load_settings
-from bot.rasa_plugins.off_loop import ParseWorker, parse_off_loop
+from bot.rasa_plugins.off_loop import ParseWorker, parse_in_worker
 from bot.runner import child_environment
 
 
@@ -111,10 +112,52 @@ def test_messages_for_two_models_are_not_parsed_together():
         ("oud", ["traag"]), ("oud", ["een"]), ("nieuw", ["twee", "drie"])]  # fmt: skip
 
 
-@pytest.mark.parametrize("processor", [None, type("OverHttp", (), {"http_interpreter": object()})()])
-def test_without_a_model_or_with_an_nlu_server_rasa_parses_itself(processor):
-    message = asyncio.run(parse_off_loop(processor, UserMessage("hallo", sender_id="a")))
-    assert message.parse_data is None
+class Processor:
+    """What Rasa's parse_message reads of its processor, for an NLU server or none."""
+
+    def __init__(self, http_interpreter=None) -> None:
+        self.http_interpreter = http_interpreter
+
+    def _update_full_retrieval_intent(self, parse_data: dict) -> None:
+        pass
+
+    def _check_for_unseen_features(self, parse_data: dict) -> None:
+        pass
+
+
+class NluServer:
+    async def parse(self, message: UserMessage) -> dict:
+        return {"text": message.text, "intent": {"name": "van-de-nlu-server"}, "entities": []}
+
+
+@pytest.fixture
+def rasa_in_worker(monkeypatch):
+    """Rasa's parse_message routed to a recording worker; the test's end puts Rasa's own back."""
+    monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.parse_message)
+    parser = RecordingParser()
+    worker = ParseWorker(parser)
+    parse_in_worker(lambda: worker)
+    return parser
+
+
+def test_every_parse_of_rasa_goes_to_the_worker(rasa_in_worker):
+    processor = Processor()
+    parse_data = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("hallo", sender_id="a")))
+    assert parse_data["intent"]["name"] == "over-hallo"
+    assert rasa_in_worker.batches == [(processor, ["hallo"], "nlu")]
+
+
+def test_routing_twice_still_parses_once(rasa_in_worker):
+    parse_in_worker(lambda: pytest.fail("a second worker"))
+    asyncio.run(MessageProcessor.parse_message(Processor(), UserMessage("hallo", sender_id="a")))
+    assert len(rasa_in_worker.batches) == 1
+
+
+def test_with_an_nlu_server_rasa_parses_as_it_did(rasa_in_worker):
+    processor = Processor(http_interpreter=NluServer())
+    parse_data = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("hallo", sender_id="a")))
+    assert parse_data["intent"]["name"] == "van-de-nlu-server"
+    assert rasa_in_worker.batches == []
 
 
 def test_the_servers_embed_on_one_openmp_thread_unless_the_operator_says_otherwise(monkeypatch):

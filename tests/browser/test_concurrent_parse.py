@@ -1,4 +1,8 @@
-"""On the running stack, a message parsed in the channel's worker thread is understood as Rasa itself would."""
+"""On the running stack, messages that arrive together are stored with the parse /model/parse gives each alone.
+
+Both go through the worker thread; that its batch parse equals Rasa's own is
+tests/unit/test_parse_batch_slow.py.
+"""
 
 from __future__ import annotations
 
@@ -43,11 +47,14 @@ def entities(parse: dict) -> list[tuple]:
 
 
 def test_concurrent_messages_are_stored_with_rasas_own_parse(stack):
-    with ThreadPoolExecutor(len(QUESTIONS)) as pool:
-        senders = list(pool.map(lambda text: new_conversation(stack, text), QUESTIONS))
-    for text, sender in zip(QUESTIONS, senders, strict=True):
-        stored, own = stored_parse(stack, sender), rasa_parse(stack, text)
-        assert stored["text"] == text
+    """Channel messages and /model/parse calls at the same time, all through the one worker."""
+    with ThreadPoolExecutor(2 * len(QUESTIONS)) as pool:
+        sent = [pool.submit(new_conversation, stack, text) for text in QUESTIONS]
+        parsed = [pool.submit(rasa_parse, stack, text) for text in QUESTIONS]
+        senders, alone = [f.result() for f in sent], [f.result() for f in parsed]
+    for text, sender, own in zip(QUESTIONS, senders, alone, strict=True):
+        stored = stored_parse(stack, sender)
+        assert stored["text"] == own["text"] == text
         assert stored["intent"]["name"] == own["intent"]["name"], text
         assert stored["intent"]["confidence"] == pytest.approx(own["intent"]["confidence"], abs=1e-6), text
         assert entities(stored) == entities(own), text

@@ -1,0 +1,47 @@
+"""The worker's batched parse gives what Rasa's own parse_message gives, on the trained model.
+
+Loads the model `make train` made: marked slow, so `make test` runs it after `make train`.
+"""
+
+import asyncio
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+
+from bot.config import load_settings
+from bot.rasa_plugins.off_loop import rasa_parse_batch
+from bot.training.model import model_path
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "een leerling deelt extreemrechtse memes in de klasgroep, wat kan ik doen?",
+    "wie kan ik bellen over een jongere die online radicaliseert",
+    "ik wil graag met een adviseur praten",
+    "hallo",
+    "/greet",
+]
+
+
+def entities(parse: dict) -> list[tuple]:
+    return [(e["entity"], e["value"], e["start"], e["end"]) for e in parse["entities"]]
+
+
+def test_a_batch_is_parsed_as_rasa_parses_each_message():
+    current = model_path(load_settings())
+    if not current.exists():
+        pytest.fail(f"geen getraind model ({current.name}); draai eerst `make train`")
+    processor = Agent.load(str(current)).processor
+
+    async def own() -> list[dict]:
+        return [await processor.parse_message(UserMessage(text, sender_id="a")) for text in TEXTS]
+
+    rasas = asyncio.run(own())
+    batch = rasa_parse_batch(processor, [UserMessage(text, sender_id="a") for text in TEXTS])
+    for text, mine, theirs in zip(TEXTS, batch, rasas, strict=True):
+        assert mine["text"] == theirs["text"] == text
+        assert mine["intent"]["name"] == theirs["intent"]["name"], text
+        assert mine["intent"]["confidence"] == pytest.approx(theirs["intent"]["confidence"], abs=1e-6), text
+        assert entities(mine) == entities(theirs), text
+        assert [i["name"] for i in mine["intent_ranking"]] == [i["name"] for i in theirs["intent_ranking"]], text
