@@ -26,6 +26,7 @@ import asyncio
 import itertools
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 
 BATCH = 4
+SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while another waits
 log = logging.getLogger(__name__)
 ParseBatch = Callable[[Any, Sequence[UserMessage]], list[dict[str, Any]]]
 
@@ -139,6 +141,12 @@ def parse_in_worker(worker: Callable[[], ParseWorker] = parse_worker) -> None:
     """
     if getattr(MessageProcessor.parse_message, "in_worker", False):
         return
+    # The worker gives up the GIL in every C call (the embedding, the tokenizer's regex) and
+    # then waits for the loop's thread to hand it back: by default up to 5 ms each time.
+    # Measured at 10 concurrent conversations: the tokenizer, 30 us of work, held 6.9% of
+    # the worker's time at 5 ms and 0.7% at 0.5 ms; in 3 paired runs 32-35 against 35-41
+    # turns/s, p95 396-456 against 340-413 ms.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     rasas_own = MessageProcessor.parse_message
 
     async def parse_message(

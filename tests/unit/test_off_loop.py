@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 
@@ -11,7 +12,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 
 from bot.config import load_settings
-from bot.rasa_plugins.off_loop import ParseWorker, parse_in_worker
+from bot.rasa_plugins.off_loop import SWITCH_INTERVAL, ParseWorker, parse_in_worker
 from bot.runner import child_environment
 
 
@@ -134,10 +135,12 @@ class NluServer:
 def rasa_in_worker(monkeypatch):
     """Rasa's parse_message routed to a recording worker; the test's end puts Rasa's own back."""
     monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.parse_message)
+    interval = sys.getswitchinterval()
     parser = RecordingParser()
     worker = ParseWorker(parser)
     parse_in_worker(lambda: worker)
-    return parser
+    yield parser
+    sys.setswitchinterval(interval)
 
 
 def test_every_parse_of_rasa_goes_to_the_worker(rasa_in_worker):
@@ -145,6 +148,11 @@ def test_every_parse_of_rasa_goes_to_the_worker(rasa_in_worker):
     parse_data = asyncio.run(MessageProcessor.parse_message(processor, UserMessage("hallo", sender_id="a")))
     assert parse_data["intent"]["name"] == "over-hallo"
     assert rasa_in_worker.batches == [(processor, ["hallo"], "nlu")]
+
+
+def test_the_loop_hands_the_gil_back_to_the_worker_soon(rasa_in_worker):
+    assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+    assert SWITCH_INTERVAL < 0.005  # Python's default
 
 
 def test_routing_twice_still_parses_once(rasa_in_worker):
