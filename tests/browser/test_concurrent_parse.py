@@ -1,4 +1,4 @@
-"""On the running stack, messages that arrive together are stored with the parse /model/parse gives each alone.
+"""On the running stack, channel messages and /model/parse calls sent together get the same parse.
 
 Both go through the worker thread; that its batch parse equals Rasa's own is
 tests/unit/test_parse_batch_slow.py.
