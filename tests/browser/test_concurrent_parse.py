@@ -13,14 +13,7 @@ import pytest
 import requests
 
 from tests.browser.conftest import RASA_TOKEN, events, say
-
-QUESTIONS = [
-    "een leerling deelt extreemrechtse memes in de klasgroep, wat kan ik doen?",
-    "wie kan ik bellen over een jongere die online radicaliseert",
-    "ik wil graag met een adviseur praten",
-    "hallo",
-    "/greet",
-]
+from tests.parse_samples import TEXTS, entities
 
 
 def stored_parse(stack, sender: str) -> dict:
@@ -42,17 +35,13 @@ def new_conversation(stack, text: str) -> str:
     return sender
 
 
-def entities(parse: dict) -> list[tuple]:
-    return [(e["entity"], e["value"], e["start"], e["end"]) for e in parse["entities"]]
-
-
 def test_concurrent_messages_are_stored_with_rasas_own_parse(stack):
     """Channel messages and /model/parse calls at the same time, all through the one worker."""
-    with ThreadPoolExecutor(2 * len(QUESTIONS)) as pool:
-        sent = [pool.submit(new_conversation, stack, text) for text in QUESTIONS]
-        parsed = [pool.submit(rasa_parse, stack, text) for text in QUESTIONS]
+    with ThreadPoolExecutor(2 * len(TEXTS)) as pool:
+        sent = [pool.submit(new_conversation, stack, text) for text in TEXTS]
+        parsed = [pool.submit(rasa_parse, stack, text) for text in TEXTS]
         senders, alone = [f.result() for f in sent], [f.result() for f in parsed]
-    for text, sender, own in zip(QUESTIONS, senders, alone, strict=True):
+    for text, sender, own in zip(TEXTS, senders, alone, strict=True):
         stored = stored_parse(stack, sender)
         assert stored["text"] == own["text"] == text
         assert stored["intent"]["name"] == own["intent"]["name"], text

@@ -12,20 +12,10 @@ from rasa.core.channels.channel import UserMessage
 from bot.config import load_settings
 from bot.rasa_plugins.off_loop import rasa_parse_batch
 from bot.training.model import model_path
+from tests.parse_samples import TEXTS, entities
 
 pytestmark = pytest.mark.slow
 
-TEXTS = [
-    "een leerling deelt extreemrechtse memes in de klasgroep, wat kan ik doen?",
-    "wie kan ik bellen over een jongere die online radicaliseert",
-    "ik wil graag met een adviseur praten",
-    "hallo",
-    "/greet",
-]
-
-
-def entities(parse: dict) -> list[tuple]:
-    return [(e["entity"], e["value"], e["start"], e["end"]) for e in parse["entities"]]
 
 
 def test_a_batch_is_parsed_as_rasa_parses_each_message():

@@ -1,0 +1,13 @@
+"""Messages for comparing two parses of the same text, and what of a parse must match."""
+
+TEXTS = [
+    "een leerling deelt extreemrechtse memes in de klasgroep, wat kan ik doen?",
+    "wie kan ik bellen over een jongere die online radicaliseert",
+    "ik wil graag met een adviseur praten",
+    "hallo",
+    "/greet",
+]
+
+
+def entities(parse: dict) -> list[tuple]:
+    return [(e["entity"], e["value"], e["start"], e["end"]) for e in parse["entities"]]
