@@ -118,4 +118,13 @@ def collect(work: Path, jobs: list[Task], folds: int = FOLDS) -> dict:
             "train_seconds": [fold.get("train_seconds") for fold in per_fold],
         }
     results["config_files"] = {name: str(path.relative_to(ROOT)) for name, path in CONFIGS.items()}
+    results["default_diet_seed"] = diet_seed(CONFIGS["default"])
     return results
+
+
+def diet_seed(config: Path) -> int | None:
+    """DIET's random_seed in a config file (None: unseeded, Rasa's own default)."""
+    from rasa.shared.utils.io import read_yaml_file
+
+    pipeline = read_yaml_file(config).get("pipeline") or []
+    return next((c.get("random_seed") for c in pipeline if c.get("name") == "DIETClassifier"), None)

@@ -35,3 +35,13 @@ def test_the_cv_target_names_the_number_of_folds_that_ran():
     )
     names = [name for name, *_ in report.targets(results)]
     assert "NLU: voorsprong op Rasa-standaard, 3-voudige CV" in names
+
+
+def test_the_reference_config_seeds_diet_and_the_summary_says_with_which_seed():
+    from bench.nlu import CONFIGS, diet_seed
+
+    seed = diet_seed(CONFIGS["default"])
+    assert seed == 42
+    assert diet_seed(CONFIGS["ours"]) is None  # ours has no DIET
+    assert f"met DIET's `random_seed` op {seed}" in report._seed_note(seed)
+    assert "zonder seed" in report._seed_note(None)
