@@ -122,7 +122,7 @@ def _image(plots: dict[str, str], key: str, caption: str) -> list[str]:
 
 def _seed_note(seed: int | None) -> str:
     if seed is None:
-        return ", zonder seed: haar score verschilt per run (held-out 0,930 tot 0,948 in vier runs)."
+        return ", zonder seed: haar score verschilt van run tot run."
     return f", met DIET's `random_seed` op {seed}, zodat dezelfde commit dezelfde cijfers geeft."
 
 
@@ -359,12 +359,11 @@ def _over_time(results: dict) -> list[str]:
         "",
         f"De run duurde {wall / 60:.1f} min, langer dan {WALL_LIMIT_MIN} min. De {nlu['folds'] + 1} trainingen van de "
         f"Rasa-standaard ({nlu['folds']} folds en held-out; 100 epochs DIET met twee transformerlagen van 256, "
-        f"op de seed na ongewijzigd) kostten samen {default / 60:.1f} min taaktijd; met {workers} taken tegelijk "
-        f"is dat ongeveer "
-        f"{share / 60:.1f} min van de looptijd. Zonder die trainingen had de run ongeveer "
+        f"zoals `rasa init` traint) kostten samen {default / 60:.1f} min taaktijd; met {workers} taken tegelijk is "
+        f"dat ongeveer {share / 60:.1f} min van de looptijd. Zonder die trainingen had de run ongeveer "
         f"{(wall - share) / 60:.1f} min geduurd. Aan epochs en lagen van de standaardconfiguratie is bewust niets "
-        "veranderd; minder folds "
-        "(`BENCH_FOLDS=3 make bench`) maakt de run korter, maar de kruisvalidatie minder nauwkeurig.",
+        "veranderd; minder folds (`BENCH_FOLDS=3 make bench`) maakt de run korter, maar de kruisvalidatie minder "
+        "nauwkeurig.",
     ]
 
 
