@@ -17,7 +17,6 @@ from tests.parse_samples import TEXTS, entities
 pytestmark = pytest.mark.slow
 
 
-
 def test_a_batch_is_parsed_as_rasa_parses_each_message():
     current = model_path(load_settings())
     if not current.exists():
