@@ -6,10 +6,14 @@ import asyncio
 from abc import ABC, abstractmethod
 from typing import Any
 
+import numpy as np
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import escalation_payload
+from bot.knowledge.context import Context
+from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
 from bot.services import Services, default_services
 
 CLARIFYING_QUESTION = "utter_ask_concern_details"
@@ -87,6 +91,40 @@ def question_text(tracker: Tracker) -> str:
         if seen_current and kind == "bot" and (event.get("metadata") or {}).get("utter_action") == CLARIFYING_QUESTION:
             asked = True
     return text
+
+
+def context_of(tracker: Tracker) -> Context:
+    """The conversation's context from its slots (bot.knowledge.context)."""
+    return Context(
+        topic=tracker.get_slot("topic"),
+        setting=tracker.get_slot("setting"),
+        region=tracker.get_slot("region"),
+        last_query=tracker.get_slot("last_query"),
+        last_articles=tuple(tracker.get_slot("last_articles") or ()),
+        last_providers=tuple(tracker.get_slot("last_providers") or ()),
+    )
+
+
+def context_events(before: Context, after: Context) -> list[dict]:
+    """SlotSet events for what changed in the context."""
+    old, new = _slot_values(before), _slot_values(after)
+    return [SlotSet(name, value) for name, value in new.items() if old[name] != value]
+
+
+def _slot_values(context: Context) -> dict:
+    return {
+        "topic": context.topic,
+        "region": context.region,
+        "last_query": context.last_query,
+        "last_articles": list(context.last_articles),
+        "last_providers": list(context.last_providers),
+    }
+
+
+def query_vector(tracker: Tracker, text: str) -> np.ndarray | None:
+    """The e5 vector the NLU made of the latest message, when `text` is that message."""
+    latest = tracker.latest_message or {}
+    return decode_query_vector(latest.get(VECTOR_KEY)) if latest.get("text") == text else None
 
 
 def best_guess(tracker: Tracker) -> str | None:

@@ -1,14 +1,16 @@
 """Not understood: two-stage fallback, with the search as a second reader.
 
-When the NLU is unsure, the search reads the message too: if it matches the
-knowledge base confidently, the professional gets those articles (or the
-providers, when the NLU's best guess was a search for an organisation),
-unless the NLU's best guess was small talk or out of scope. Otherwise the
-first miss asks to rephrase and the second miss in a row offers an advisor.
+When the NLU is unsure, or calls a message out of scope, the search reads it
+too: if the answer decision says the knowledge base answers it, the
+professional gets those articles (or the providers, when the NLU's best guess
+was a search for an organisation). Otherwise the first miss asks to rephrase
+and the second miss in a row offers an advisor. Keyboard noise counts as a
+miss even when the NLU filed it as out of scope.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,10 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import ServiceAction, best_guess, latest_text
 from actions.knowledge import ActionSearchKnowledge
 from actions.providers import ActionFindProviders
-from bot.knowledge.search import CONFIDENT_SCORE
+from bot.knowledge.text import STOPWORDS, words
 from bot.safety import looks_acute
 
 NOT_A_QUESTION = ("out_of_scope", "greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
+# No vowel, five consonants in a row, or one letter three times: "qwq", "sdfgh", "zzz".
+_NOISE = re.compile(r"^[^aeiouy]+$|[^aeiouy\d]{5,}|(\w)\1\1")
 
 
 class ActionHandleFallback(ServiceAction):
@@ -32,15 +36,18 @@ class ActionHandleFallback(ServiceAction):
         if looks_acute(text):
             return self.reply_acute(dispatcher, tracker)
         guess = best_guess(tracker)
-        if guess == "find_provider" and ActionFindProviders(self._services).answer(
-            dispatcher, tracker, text, CONFIDENT_SCORE
-        ):
-            return []
-        if guess not in NOT_A_QUESTION and ActionSearchKnowledge(self._services).answer(
-            dispatcher, tracker, text, CONFIDENT_SCORE
-        ):
-            return []
-        if consecutive_fallbacks(tracker) < 2:
+        if guess == "find_provider" and self.services.knowledge.find_providers(text).answered:
+            events = ActionFindProviders(self._services).answer(dispatcher, tracker, text)
+            if events is not None:
+                return events
+        if guess not in NOT_A_QUESTION:
+            events, decision = ActionSearchKnowledge(self._services).answer(dispatcher, tracker, text)
+            if decision is None:
+                return events
+        return self.not_understood(dispatcher, tracker)
+
+    def not_understood(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+        if consecutive_misses(tracker) < 2:
             dispatcher.utter_message(response="utter_ask_rephrase")
         else:
             dispatcher.utter_message(response="utter_fallback_advisor")
@@ -48,13 +55,41 @@ class ActionHandleFallback(ServiceAction):
         return []
 
 
-def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood."""
+class ActionOutOfScope(ActionHandleFallback):
+    """Out of scope, unless it is noise (a miss) or the knowledge base answers it after all."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        text = latest_text(tracker)
+        if looks_acute(text):
+            return self.reply_acute(dispatcher, tracker)
+        if looks_like_noise(text):
+            return self.not_understood(dispatcher, tracker)
+        events, decision = ActionSearchKnowledge(self._services).answer(dispatcher, tracker, text)
+        if decision is None:
+            return events
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
+def looks_like_noise(text: str) -> bool:
+    """Mostly letter strings no language has, and not one common Dutch word."""
+    tokens = [token for token in words(text) if not token.isdigit()]
+    if not tokens or any(token in STOPWORDS for token in tokens):
+        return not tokens
+    return sum(1 for token in tokens if _NOISE.search(token)) * 2 >= len(tokens)
+
+
+def consecutive_misses(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row were not understood (or were noise)."""
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback":
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback" and not looks_like_noise(event.get("text") or ""):
             break
         count += 1
     return count

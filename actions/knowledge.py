@@ -7,10 +7,27 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import CLARIFYING_QUESTION, ServiceAction, latest_entity, latest_text, question_text
+from actions.base import (
+    CLARIFYING_QUESTION,
+    ServiceAction,
+    context_events,
+    context_of,
+    latest_entity,
+    latest_text,
+    query_vector,
+    question_text,
+)
 from bot.contract import articles_payload
-from bot.knowledge.search import MIN_SCORE, SPECIFIC_SCORE
+from bot.knowledge.context import answer_question, asks_about_reporting
+from bot.knowledge.decision import ANSWER, CLARIFY
+from bot.knowledge.text import words
 from bot.safety import looks_acute
+
+# When the NLU did not read a knowledge question (a concern, or not understood), the
+# search alone must be surer before it answers: a wrong answer there misleads most.
+SURE = 0.75
+BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-themes as quick replies
+SUB_THEMES = 3
 
 
 class ActionSearchKnowledge(ServiceAction):
@@ -21,28 +38,50 @@ class ActionSearchKnowledge(ServiceAction):
         text = question_text(tracker)
         if looks_acute(text):
             return self.reply_acute(dispatcher, tracker)
-        if not self.answer(dispatcher, tracker, text):
-            dispatcher.utter_message(response="utter_no_articles")
-        return []
+        # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
+        events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
+        if decision is not None:
+            response = CLARIFYING_QUESTION if decision == CLARIFY else "utter_no_articles"
+            dispatcher.utter_message(response=response)
+        return events
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, min_score=MIN_SCORE) -> bool:
-        """Sends the articles for `text`; False when none match."""
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        text: str,
+        accept: tuple[str, ...] = (ANSWER,),
+        min_confidence: float = SURE,
+    ) -> tuple[list[dict], str | None]:
+        """Sends the articles for `text`, read with the conversation's context, if the
+        answer decision is one of `accept` with at least `min_confidence` (or the NLU named
+        a topic and it is not out of scope).
+
+        Returns the slot events and None when it answered, else the decision.
+        """
         knowledge = self.services.knowledge
+        context = context_of(tracker)
         topic = knowledge.topic_for(latest_entity(tracker, "topic"))
-        audience = knowledge.audience_for(tracker.get_slot("setting"))
-        articles = knowledge.search_articles(text, topic=topic, audience=audience, min_score=min_score)
-        if not articles:
-            return False
-        dispatcher.utter_message(json_message=articles_payload(text, articles))
-        dispatcher.utter_message(response="utter_articles_followup")
-        return True
+        vector = query_vector(tracker, text)
+        reply = answer_question(knowledge, text, context, topic, vector, accept=accept, min_confidence=min_confidence)
+        if not reply.found.answered:
+            return [], reply.found.decision
+        dispatcher.utter_message(json_message=articles_payload(text, reply.found.items))
+        if len(words(text)) <= BARE_TOPIC_WORDS and knowledge.topics_in(text):
+            self.offer_sub_themes(dispatcher, reply.found.items)
+        else:
+            dispatcher.utter_message(response="utter_articles_followup")
+        return context_events(context, reply.context), None
+
+    @staticmethod
+    def offer_sub_themes(dispatcher: CollectingDispatcher, articles: list[dict]) -> None:
+        """A bare topic word: the titles of its best articles as a short choice to narrow down."""
+        buttons = [{"title": a["title"], "payload": a["title"]} for a in articles[:SUB_THEMES]]
+        dispatcher.utter_message(response="utter_choose_sub_theme", buttons=buttons)
 
 
 class ActionClarifyConcern(ActionSearchKnowledge):
-    """A vague concern gets one clarifying question; a specific one gets articles at once.
-
-    Specific: the NLU recognised a topic in it, or the search matches it strongly.
-    """
+    """A concern gets articles when the search can answer it, else one clarifying question."""
 
     def name(self) -> str:
         return "action_clarify_concern"
@@ -51,13 +90,10 @@ class ActionClarifyConcern(ActionSearchKnowledge):
         text = latest_text(tracker)
         if looks_acute(text):
             return self.reply_acute(dispatcher, tracker)
-        specific = self.answer(dispatcher, tracker, text, SPECIFIC_SCORE)
-        if not specific and latest_entity(tracker, "topic"):
-            specific = self.answer(dispatcher, tracker, text)
-        if specific:
-            return []
-        dispatcher.utter_message(response=CLARIFYING_QUESTION)
-        return []
+        events, decision = self.answer(dispatcher, tracker, text)
+        if decision is not None:
+            dispatcher.utter_message(response=CLARIFYING_QUESTION)
+        return events
 
 
 class ActionExplainPrivacy(ActionSearchKnowledge):
@@ -68,10 +104,15 @@ class ActionExplainPrivacy(ActionSearchKnowledge):
         return "action_explain_privacy"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        dispatcher.utter_message(response="utter_privacy")
         text = latest_text(tracker)
-        articles = self.services.knowledge.search_articles(text, topic="privacy", min_score=SPECIFIC_SCORE)
-        if any("privacy" in article["topics"] for article in articles[:3]):
+        if tracker.get_slot("last_query") and asks_about_reporting(text):
+            # "Mag ik dat delen?" after a concern is about the case, not about this chat.
+            events, decision = self.answer(dispatcher, tracker, text)
+            if decision is None:
+                return events
+        dispatcher.utter_message(response="utter_privacy")
+        found = self.services.knowledge.find_articles(text, topic="privacy", vector=query_vector(tracker, text))
+        if found.answered and any("privacy" in article["topics"] for article in found.items[:3]):
             dispatcher.utter_message(response="utter_privacy_at_work")
-            dispatcher.utter_message(json_message=articles_payload(text, articles))
+            dispatcher.utter_message(json_message=articles_payload(text, found.items))
         return []

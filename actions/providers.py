@@ -1,18 +1,18 @@
-"""Find providers: the organisations that can support the professional."""
+"""Find providers: the organisations that can support the professional, and their contact details."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, latest_entity, latest_text
+from actions.base import ServiceAction, context_events, context_of, latest_entity, latest_text, query_vector
 from bot.contract import providers_payload
-from bot.knowledge.search import MIN_SCORE
+from bot.knowledge.context import find_providers, providers_in_region, serves_region, shown_providers
 from bot.safety import looks_acute
-
-MIN_ITEMS = 3
 
 
 class ActionFindProviders(ServiceAction):
@@ -23,22 +23,70 @@ class ActionFindProviders(ServiceAction):
         text = latest_text(tracker)
         if looks_acute(text):
             return self.reply_acute(dispatcher, tracker)
-        if not self.answer(dispatcher, tracker, text):
+        events = self.answer(dispatcher, tracker, text)
+        if events is None:
             dispatcher.utter_message(response="utter_no_providers")
+            return []
+        return events
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict] | None:
+        """Sends the providers for `text` and returns the slot events; None when none match."""
+        knowledge = self.services.knowledge
+        context = context_of(tracker)
+        topic = knowledge.topic_for(latest_entity(tracker, "topic"))
+        reply = find_providers(knowledge, text, context, topic, query_vector(tracker, text))
+        if not reply.found.items:
+            return None
+        dispatcher.utter_message(json_message=providers_payload(reply.found.items))
+        dispatcher.utter_message(response="utter_providers_followup")
+        return context_events(context, reply.context)
+
+
+class ActionProviderContacts(ServiceAction):
+    """ "Hebben ze een telefoonnummer?": the contact details of the providers just shown."""
+
+    def name(self) -> str:
+        return "action_provider_contacts"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        providers = shown_providers(self.services.knowledge, context_of(tracker))
+        if not providers:
+            dispatcher.utter_message(response="utter_contacts_which_provider")
+            return []
+        known = [p for p in providers if p.get("phone") or p.get("url")]
+        if not known:
+            # Never a made-up number: say plainly that none is known.
+            dispatcher.utter_message(response="utter_contacts_unknown")
+            return []
+        lines = [f"{p['name']}: {contact_line(p)}" for p in known]
+        dispatcher.utter_message(response="utter_contacts", contacts="\n".join(lines))
+        if len(known) < len(providers):
+            dispatcher.utter_message(response="utter_contacts_partly_unknown")
         return []
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, min_score=MIN_SCORE) -> bool:
-        """Sends the providers for `text`; False when none match."""
-        knowledge = self.services.knowledge
-        topic = knowledge.topic_for(latest_entity(tracker, "topic") or tracker.get_slot("topic"))
-        audience = knowledge.audience_for(tracker.get_slot("setting"))
-        providers = knowledge.find_providers(text, topic=topic, audience=audience, min_score=min_score)
-        if len(providers) < MIN_ITEMS and topic:
-            # Too few direct matches: add the organisations known for the topic.
-            known = {p["id"] for p in providers}
-            providers += [p for p in knowledge.providers_for_topic(topic) if p["id"] not in known]
+
+def contact_line(provider: dict) -> str:
+    parts = [f"telefoon {provider['phone']}" if provider.get("phone") else "", provider.get("url") or ""]
+    return ", ".join(part for part in parts if part)
+
+
+class ActionProvidersInRegion(ServiceAction):
+    """ "Wij zitten in Rotterdam": the providers, those that work in that region first."""
+
+    def name(self) -> str:
+        return "action_providers_in_region"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        region = latest_entity(tracker, "region") or tracker.get_slot("region")
+        context = context_of(tracker)
+        if not region:
+            dispatcher.utter_message(response="utter_ask_region")
+            return []
+        providers = providers_in_region(self.services.knowledge, replace(context, region=region))
         if not providers:
-            return False
+            dispatcher.utter_message(response="utter_region_noted", region=region)
+            return [SlotSet("region", region)]
+        if not any(serves_region(p, region) for p in providers):
+            dispatcher.utter_message(response="utter_region_national", region=region)
         dispatcher.utter_message(json_message=providers_payload(providers))
-        dispatcher.utter_message(response="utter_providers_followup")
-        return True
+        return [SlotSet("region", region), SlotSet("last_providers", [p["id"] for p in providers[:5]])]

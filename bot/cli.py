@@ -21,9 +21,13 @@ def main(argv: list[str] | None = None) -> int:
     search = knowledge.add_parser("search", help="zoek artikelen en aanbieders bij een vraag")
     search.add_argument("question")
     search.add_argument("--providers", action="store_true", help="zoek aanbieders in plaats van artikelen")
-    evaluate = knowledge.add_parser("eval", help="recall@1, recall@3 en MRR op de gelabelde vragenset")
-    evaluate.add_argument("--questions", type=Path, default=ROOT / "tests" / "search" / "questions")
-    evaluate.add_argument("--misses", action="store_true", help="toon de gemiste vragen")
+    evaluate = knowledge.add_parser(
+        "eval", help="recall@1, recall@3 en MRR (lang, kort, vervolgvragen) en de antwoordbeslissing, per zoekwijze"
+    )
+    evaluate.add_argument("--sets", type=Path, default=ROOT / "tests" / "search", help="map met de gelabelde sets")
+    evaluate.add_argument("--misses", action="store_true", help="toon de gemiste vragen (hybride)")
+    fit = knowledge.add_parser("fit-decision", help="de antwoordbeslissing opnieuw fitten op de gelabelde sets")
+    fit.add_argument("--sets", type=Path, default=ROOT / "tests" / "search")
 
     privacy = groups.add_parser("privacy", help="bewaartermijnen en wissen").add_subparsers(
         dest="command", required=True

@@ -43,6 +43,7 @@ class Settings:
     escalation_webhook: str
     public_url: str
     escalation_retention_days: int
+    vector_cache: Path
 
     @property
     def action_url(self) -> str:
@@ -79,5 +80,6 @@ def load_settings() -> Settings:
         escalation_webhook=_env("JEP_ESCALATION_WEBHOOK", ""),
         public_url=_env("JEP_PUBLIC_URL", f"http://{host}:{web_port}"),
         escalation_retention_days=int(_env("JEP_ESCALATION_RETENTION_DAYS", "90")),
+        vector_cache=Path(_env("JEP_VECTOR_CACHE", str(var / "cache" / "passage-vectors.sqlite"))),
         allowed_origins=tuple(o.strip() for o in _env("JEP_ALLOWED_ORIGINS", own_origins).split(",") if o.strip()),
     )

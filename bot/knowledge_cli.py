@@ -1,12 +1,26 @@
-"""The `knowledge` commands: load, search and evaluate."""
+"""The `knowledge` commands: load, search, evaluate and fit the answer decision."""
 
 from __future__ import annotations
 
 import sys
+import time
+from pathlib import Path
 
 from bot.config import Settings
-from bot.knowledge.evaluate import evaluate, read_questions
+from bot.knowledge import decision
+from bot.knowledge.decision_fit import choose_threshold, render, signals_of
+from bot.knowledge.evaluate import (
+    decision_labels,
+    evaluate,
+    evaluate_decision,
+    evaluate_followups,
+    question_sets,
+    read_questions,
+)
+from bot.knowledge.hybrid import MODES
 from bot.knowledge.loader import KnowledgeInvalid, load_knowledge
+from bot.knowledge.service import KnowledgeService
+from bot.knowledge.vectors import VectorCache
 from bot.services import build_services
 from bot.store import make_engine, make_sessionmaker
 
@@ -15,20 +29,32 @@ def run(args, settings: Settings) -> int:
     if args.command == "load":
         return load(settings, args.dir or settings.knowledge_dir)
     if args.command == "search":
-        services = build_services(settings)
-        search = services.knowledge.find_providers if args.providers else services.knowledge.search_articles
-        for hit in search(args.question):
+        knowledge = build_services(settings).knowledge
+        find = knowledge.find_providers if args.providers else knowledge.find_articles
+        found = find(args.question)
+        print(f"beslissing: {found.decision}")
+        for hit in found.items:
             print(f"{hit['score']:.2f}  {hit['id']}  [{', '.join(hit['topics'])}]")
         return 0
     if args.command == "eval":
-        return evaluate_search(settings, args.questions, args.misses)
+        return evaluate_search(settings, args.sets, args.misses)
+    if args.command == "fit-decision":
+        return fit_decision(settings, args.sets)
     return 2
+
+
+def progress(done: int, total: int, started=time.monotonic()) -> None:
+    """One line that updates itself: the first load on a machine embeds every passage."""
+    elapsed = time.monotonic() - started
+    left = elapsed / done * (total - done) if done else 0
+    end = "\n" if done == total else ""
+    print(f"\rPassages inbedden: {done}/{total} (nog ongeveer {left:.0f} s)   ", end=end, flush=True)
 
 
 def load(settings: Settings, directory) -> int:
     factory = make_sessionmaker(make_engine(settings.db_url))
     try:
-        report = load_knowledge(directory, factory)
+        report = load_knowledge(directory, factory, VectorCache(settings.vector_cache), progress)
     except KnowledgeInvalid as invalid:
         for error in invalid.errors:
             print(f"fout: {error}", file=sys.stderr)
@@ -43,23 +69,59 @@ def load(settings: Settings, directory) -> int:
     return 0
 
 
-def evaluate_search(settings: Settings, questions_dir, show_misses: bool) -> int:
-    """Loads the knowledge into a fresh in-memory database, so the figures are of the files."""
+def fresh_knowledge(settings: Settings, model: decision.DecisionModel | None = None) -> KnowledgeService:
+    """The knowledge files in a new in-memory database, so the figures are of the files."""
     factory = make_sessionmaker(make_engine("sqlite://"))
+    load_knowledge(settings.knowledge_dir, factory, VectorCache(settings.vector_cache), progress)
+    return KnowledgeService(factory, decision=model)
+
+
+def evaluate_search(settings: Settings, sets: Path, show_misses: bool) -> int:
     try:
-        load_knowledge(settings.knowledge_dir, factory)
+        knowledge = fresh_knowledge(settings)
     except KnowledgeInvalid as invalid:
         print(f"fout: {invalid}", file=sys.stderr)
         return 1
-    services = build_services(settings, factory)
-    questions = read_questions(questions_dir)
-    results = evaluate(services.knowledge, questions)
-    for kind, scores in results.items():
-        print(
-            f"{kind:9s} n={scores.count:4d}  recall@1={scores.recall1:.3f}  "
-            f"recall@3={scores.recall3:.3f}  MRR={scores.mrr:.3f}"
-        )
+    questions = question_sets(sets / "questions")
+    conversations = read_questions(sets / "followups")
+    rows = decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
+    print(f"{'zoekwijze':8s} {'set':12s} {'n':>5s}  recall@1  recall@3    MRR")
+    for mode in MODES:
+        for name, items in questions.items():
+            for kind, scores in evaluate(knowledge, items, mode=mode).items():
+                if scores.count and kind != "all":
+                    label = f"{name}/{kind}"
+                    print(row(mode, label, scores))
+        followups = evaluate_followups(knowledge, conversations, mode=mode)
+        print(row(mode, "vervolg", followups))
+    print("\nAntwoordbeslissing (antwoorden vs. verduidelijken of buiten bereik):")
+    for mode in MODES:
+        scores = evaluate_decision(knowledge, rows, mode=mode)
+        print(f"{mode:8s} precisie {scores.precision:.3f}  recall {scores.recall:.3f}  n={sum(scores.counts.values())}")
     if show_misses:
-        for question, relevant, got in results["all"].misses:
-            print(f"MIS {question!r}\n    verwacht {relevant}\n    gekregen {got}")
+        for name, items in questions.items():
+            for question, relevant, got in evaluate(knowledge, items)["all"].misses:
+                print(f"MIS ({name}) {question!r}\n    verwacht {relevant}\n    gekregen {got}")
+        for question, relevant, got in evaluate_followups(knowledge, conversations).misses:
+            print(f"MIS (vervolg) {question!r}\n    verwacht {relevant}\n    gekregen {got}")
+    return 0
+
+
+def row(mode: str, label: str, scores) -> str:
+    return f"{mode:8s} {label:12s} {scores.count:5d}  {scores.recall1:8.3f}  {scores.recall3:8.3f}  {scores.mrr:6.3f}"
+
+
+def fit_decision(settings: Settings, sets: Path) -> int:
+    """Fits the decision on every labelled input, reports 5-fold figures, writes decision.yml."""
+
+    knowledge = fresh_knowledge(settings)
+    questions = question_sets(sets / "questions")
+    labelled = decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
+    rows = signals_of(knowledge, labelled)
+    threshold, report = choose_threshold(rows)
+    model = decision.fit(rows, threshold)
+    decision.MODEL_FILE.write_text(render(model, report), encoding="utf-8")
+    for key, value in report.items():
+        print(f"{key}: {value}")
+    print(f"Geschreven: {decision.MODEL_FILE}")
     return 0

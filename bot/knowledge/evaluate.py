@@ -1,12 +1,22 @@
-"""Recall@1, recall@3 and MRR of the search on a labelled question set."""
+"""How well the search answers: recall@1, recall@3 and MRR on labelled question
+sets (long, short, two-turn follow-ups), per ranking mode, and the precision
+and recall of the answer decision."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
+from bot.knowledge.context import (
+    Context,
+    answer_question,
+    find_providers,
+    providers_in_region,
+    shown_providers,
+)
+from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.service import KnowledgeService
 
 
@@ -41,20 +51,102 @@ class Scores:
 
 
 def read_questions(directory: Path) -> list[dict]:
-    questions = []
-    for path in sorted(directory.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            questions.append(item)
-    return questions
+    return [q for path in sorted(directory.glob("*.yml")) for q in _read(path)]
 
 
-def evaluate(service: KnowledgeService, questions: list[dict], use_audience: bool = True) -> dict[str, Scores]:
+def question_sets(directory: Path) -> dict[str, list[dict]]:
+    """tests/search/questions split into long questions and short inputs (files short_*.yml)."""
+    paths = sorted(directory.glob("*.yml"))
+    return {
+        "long": [q for path in paths if not path.name.startswith("short") for q in _read(path)],
+        "short": [q for path in paths if path.name.startswith("short") for q in _read(path)],
+    }
+
+
+def _read(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def evaluate(
+    service: KnowledgeService, questions: list[dict], use_audience: bool = True, mode: str = "hybrid"
+) -> dict[str, Scores]:
     """Scores per kind ('article', 'provider') and over all questions."""
     results = {"article": Scores(), "provider": Scores(), "all": Scores()}
     for question in questions:
         audience = question.get("audience") if use_audience else None
-        search = service.search_articles if question["kind"] == "article" else service.find_providers
-        ranked = [hit["id"] for hit in search(question["q"], audience=audience, limit=10)]
+        find = service.find_articles if question["kind"] == "article" else service.find_providers
+        ranked = [hit["id"] for hit in find(question["q"], audience=audience, limit=10, mode=mode).items]
         for key in (question["kind"], "all"):
             results[key].add(question["q"], question["relevant"], ranked)
     return results
+
+
+@dataclass
+class DecisionScores:
+    """Precision and recall of 'answer' over answerable and not-answerable inputs."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (expected, decided) → n
+
+    def add(self, expected: str, decided: str) -> None:
+        self.counts[expected, decided] = self.counts.get((expected, decided), 0) + 1
+
+    def _n(self, expected=None, decided=None) -> int:
+        return sum(
+            n
+            for (e, d), n in self.counts.items()
+            if (expected is None or e == expected) and (decided is None or d == decided)
+        )
+
+    @property
+    def precision(self) -> float:
+        answered = self._n(decided=ANSWER)
+        return self._n(ANSWER, ANSWER) / answered if answered else 0.0
+
+    @property
+    def recall(self) -> float:
+        answerable = self._n(expected=ANSWER)
+        return self._n(ANSWER, ANSWER) / answerable if answerable else 0.0
+
+
+def decision_labels(questions: list[dict], not_answerable: list[dict]) -> list[tuple[dict, str]]:
+    """(item, expected decision): labelled questions are answerable; vague inputs ask to clarify."""
+    rows = [(q, ANSWER) for q in questions]
+    rows += [({"q": item["q"], "kind": "article"}, CLARIFY if item["label"] == "vague" else NONE)
+             for item in not_answerable]  # fmt: skip
+    return rows
+
+
+def evaluate_decision(service: KnowledgeService, rows: list[tuple[dict, str]], mode: str = "hybrid"):
+    scores = DecisionScores()
+    for question, expected in rows:
+        find = service.find_articles if question["kind"] == "article" else service.find_providers
+        scores.add(expected, find(question["q"], audience=question.get("audience"), mode=mode).decision)
+    return scores
+
+
+def evaluate_followups(service: KnowledgeService, conversations: list[dict], mode: str = "hybrid") -> Scores:
+    """Scores of the second and later turns, each read with the context the turns before left."""
+    scores = Scores()
+    for conversation in conversations:
+        context = Context()
+        for number, turn in enumerate(conversation["turns"]):
+            context, ranked = play_turn(service, turn, context, mode)
+            if number:
+                scores.add(turn["say"], turn["relevant"], ranked)
+    return scores
+
+
+def play_turn(service: KnowledgeService, turn: dict, context: Context, mode: str = "hybrid"):
+    """(the context after the turn, the ids it showed) for a labelled turn, as the actions would answer it."""
+    kind, text = turn["kind"], turn["say"]
+    if kind == "contact":
+        return context, [p["id"] for p in shown_providers(service, context)]
+    if kind == "region":
+        context = replace(context, region=turn.get("region"))
+        return context, [p["id"] for p in providers_in_region(service, context)]
+    if kind == "provider":
+        reply = find_providers(service, text, context, mode=mode)
+    else:
+        reply = answer_question(service, text, context, mode=mode)
+    shown = [item["id"] for item in reply.found.items] if reply.found.answered or kind == "provider" else []
+    return reply.context, shown

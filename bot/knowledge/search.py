@@ -1,9 +1,10 @@
-"""Ranking of articles and providers for a Dutch free-text question.
+"""Lexical ranking of articles and providers for a Dutch free-text question.
 
 BM25F over weighted fields, on terms from bot.knowledge.text, with typo
-correction against the corpus and boosts for the topic and the audience the
-conversation revealed. Scores are precomputed per term, so a query costs one
-numpy addition per query term, also with thousands of articles.
+correction against the corpus. Scores are precomputed per term, so a query
+costs one numpy addition per query term, also with thousands of articles.
+bot.knowledge.hybrid fuses these scores with the dense ones and applies the
+boosts for the topic and the audience the conversation revealed.
 """
 
 from __future__ import annotations
@@ -22,12 +23,7 @@ TOPIC_BOOST = 0.35  # multiplier 1 + boost when the item's first topic is the re
 TOPIC_BOOST_OTHER = 0.2  # ... when one of its other topics is
 AUDIENCE_BOOST = 0.1
 TYPO_WEIGHT = 0.8
-MIN_SCORE = 2.0  # below this raw score an item is not an answer
 INFLECTIONS = ("en", "nen", "ken", "ten", "t", "te", "de", "den", "d", "e", "s", "ing")
-# Raw scores seen on the NLU data (data/nlu, tests/nlu_test.yml): out-of-scope
-# messages and vague concerns stay below 7; knowledge questions score 3 to 12.
-CONFIDENT_SCORE = 7.0  # the search may answer a message the NLU was unsure of
-SPECIFIC_SCORE = 8.0  # a concern that matches this well is specific enough to answer at once
 
 
 @dataclass(frozen=True)
@@ -63,6 +59,7 @@ class SearchIndex:
         self.analyzer = Analyzer(synonyms, vocabulary)
         self.typos = TypoCorrector({w: n for w, n in surface.items() if w not in STOPWORDS})
         self.terms: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._boosts: dict[tuple[str | None, str | None], np.ndarray] = {}
         self._build(tokenised)
 
     def _build(self, tokenised: list[dict[str, list[str]]]) -> None:
@@ -118,31 +115,76 @@ class SearchIndex:
                 return token + ending
         return None
 
+    def scores(self, text: str) -> np.ndarray:
+        """The BM25F score of every document for `text`."""
+        return self._scores(self.query_terms(text))
+
+    def _scores(self, terms: dict[str, float]) -> np.ndarray:
+        scores = np.zeros(len(self.documents))
+        for term, weight in terms.items():
+            entry = self.terms.get(term)
+            if entry is not None:
+                scores[entry[0]] += entry[1] * weight
+        return scores
+
+    def coverage(self, text: str) -> tuple[float, float]:
+        """(share of the question's information the corpus knows, the best score possible
+        for its words): low for nonsense and for questions about other things.
+
+        Each content word counts with its idf; a word the corpus lacks counts as the rarest
+        word would, so "hoe laat gaat de bakker open" covers little though "laat" is known.
+        """
+        content = [token for token in words(text) if token not in STOPWORDS]
+        if not content:
+            return 0.0, 0.0
+        n = len(self.documents)
+        rarest = math.log(1 + (n - 0.5) / 1.5)
+        known = total = 0.0
+        for token in content:
+            counts = [len(self.terms[term][0]) for term in self.analyzer.terms([token]) if term in self.terms]
+            weight = math.log(1 + (n - min(counts) + 0.5) / (min(counts) + 0.5)) if counts else rarest
+            total += weight
+            known += weight if counts else 0.0
+        terms = self.query_terms(text)
+        best = sum(self.terms[term][1].max() * weight for term, weight in terms.items() if term in self.terms)
+        return known / total if total else 0.0, float(best)
+
+    def boosts(self, topic: str | None, audience: str | None) -> np.ndarray:
+        """A multiplier per document for the recognised topic and the professional's setting."""
+        key = (topic, audience)
+        if key not in self._boosts:
+            factors = np.ones(len(self.documents))
+            for index, doc in enumerate(self.documents):
+                if topic and doc.topics:
+                    if doc.topics[0] == topic:
+                        factors[index] += TOPIC_BOOST
+                    elif topic in doc.topics:
+                        factors[index] += TOPIC_BOOST_OTHER
+                if audience and audience in doc.audiences:
+                    factors[index] += AUDIENCE_BOOST
+            self._boosts[key] = factors
+        return self._boosts[key]
+
+    def specificity(self, text: str) -> float:
+        """How rare the question's rarest known term is: 1 for a term of one document, 0 for one in all."""
+        n = len(self.documents)
+        counts = [len(self.terms[term][0]) for term in self.query_terms(text) if term in self.terms]
+        if not counts or n < 2:
+            return 0.0
+        return math.log(n / min(counts)) / math.log(n)
+
     def search(
         self,
         text: str,
         topic: str | None = None,
         audience: str | None = None,
         limit: int = 5,
-        min_score: float = MIN_SCORE,
+        min_score: float = 0.0,
     ) -> list[Hit]:
-        scores = np.zeros(len(self.documents))
-        for term, weight in self.query_terms(text).items():
-            entry = self.terms.get(term)
-            if entry is not None:
-                scores[entry[0]] += entry[1] * weight
-        candidates = np.nonzero(scores >= min_score)[0]
-        ranked = []
-        for index in candidates:
-            doc = self.documents[index]
-            factor = 1.0
-            if topic and doc.topics:
-                if doc.topics[0] == topic:
-                    factor += TOPIC_BOOST
-                elif topic in doc.topics:
-                    factor += TOPIC_BOOST_OTHER
-            if audience and audience in doc.audiences:
-                factor += AUDIENCE_BOOST
-            ranked.append((scores[index] * factor, doc.id))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
+        """BM25F alone, with the boosts: the lexical baseline."""
+        scores = self.scores(text) * self.boosts(topic, audience)
+        ranked = sorted(
+            ((scores[i], self.documents[i].id) for i in np.nonzero(scores > min_score)[0]),
+            key=lambda item: (-item[0], item[1]),
+        )
         return [Hit(id=doc_id, score=round(raw / (raw + 10.0), 2), raw=float(raw)) for raw, doc_id in ranked[:limit]]

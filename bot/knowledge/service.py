@@ -1,7 +1,10 @@
-"""The knowledge service: search articles and providers, with a cached index.
+"""The knowledge service: find articles and providers, with a cached index.
 
-The index is rebuilt when a knowledge load bumped the version in the store,
-so a running action server picks up the editors' changes without a restart.
+A question is ranked by BM25F and e5 vectors together (bot.knowledge.hybrid)
+and the answer decision (bot.knowledge.decision) says whether the ranking is
+an answer. The index is rebuilt when a knowledge load bumped the version in
+the store, so a running action server picks up the editors' changes without
+a restart.
 """
 
 from __future__ import annotations
@@ -9,12 +12,25 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.knowledge.search import MIN_SCORE, Document, SearchIndex
+from bot.knowledge.decision import ANSWER, DecisionModel, load_model
+from bot.knowledge.hybrid import DenseIndex, Signals, rank
+from bot.knowledge.search import Document, SearchIndex
 from bot.knowledge.text import Synonyms, fold, words
-from bot.store import Article, Audience, KnowledgeState, Provider, SynonymGroup, Topic, unit_of_work
+from bot.knowledge.vectors import Embedder, article_passages, content_key, from_bytes, provider_passages
+from bot.store import (
+    Article,
+    Audience,
+    KnowledgeState,
+    PassageVector,
+    Provider,
+    SynonymGroup,
+    Topic,
+    unit_of_work,
+)
 
 ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topic": 2.0, "topics": 0.5, "body": 0.6}
 PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topic": 2.0, "topics": 0.5}
@@ -27,38 +43,64 @@ class Catalogue:
     providers: dict[str, dict]
     article_index: SearchIndex
     provider_index: SearchIndex
+    article_vectors: DenseIndex
+    provider_vectors: DenseIndex
     topics: list[dict]  # id and label, alphabetical by label
     topic_words: dict[str, str]  # folded keyword or id → topic id
     audience_words: dict[str, str]  # folded keyword or id → audience id
 
 
+@dataclass(frozen=True)
+class Found:
+    """A ranking and what the answer decision made of it."""
+
+    decision: str  # bot.knowledge.decision: answer, clarify or none
+    items: list[dict]  # best first, each with a display score
+    signals: Signals
+    confidence: float  # the decision's probability that the ranking answers the question
+
+    @property
+    def answered(self) -> bool:
+        return self.decision == ANSWER and bool(self.items)
+
+
 class KnowledgeService:
-    def __init__(self, factory: sessionmaker):
+    def __init__(self, factory: sessionmaker, embedder: Embedder | None = None, decision: DecisionModel | None = None):
         self.factory = factory
+        self.embedder = embedder or Embedder()
+        self.decision = decision or load_model()
         self._catalogue: Catalogue | None = None
         self._lock = threading.Lock()
 
-    def search_articles(
-        self,
-        text: str,
-        topic: str | None = None,
-        audience: str | None = None,
-        limit: int = 5,
-        min_score: float = MIN_SCORE,
-    ) -> list[dict]:
+    def find_articles(self, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
+        """The articles for `text`; `vector` is its e5 vector when the NLU already made it."""
         catalogue = self.catalogue()
-        return _ranked(catalogue.article_index, catalogue.articles, text, topic, audience, limit, min_score)
+        indexes = catalogue.article_index, catalogue.article_vectors, catalogue.articles
+        return self._find(indexes, text, topic, audience, limit, vector, mode)
 
-    def find_providers(
-        self,
-        text: str,
-        topic: str | None = None,
-        audience: str | None = None,
-        limit: int = 5,
-        min_score: float = MIN_SCORE,
-    ) -> list[dict]:
+    def find_providers(self, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
         catalogue = self.catalogue()
-        return _ranked(catalogue.provider_index, catalogue.providers, text, topic, audience, limit, min_score)
+        indexes = catalogue.provider_index, catalogue.provider_vectors, catalogue.providers
+        return self._find(indexes, text, topic, audience, limit, vector, mode)
+
+    def search_articles(self, text: str, topic=None, audience=None, limit=5, mode="hybrid") -> list[dict]:
+        """The ranked articles, answer or not: for pages that list results."""
+        return self.find_articles(text, topic, audience, limit, mode=mode).items
+
+    def _find(self, indexes, text, topic, audience, limit, vector, mode) -> Found:
+        lexical, dense, items = indexes
+        if vector is None and mode != "bm25" and text.strip():
+            vector = self.embedder.query(text)
+        mentioned = frozenset(self.topics_in(text))
+        ranking = rank(lexical, dense, text, vector, topic, audience, limit, mode, mentioned)
+        found = [dict(items[item_id], score=score) for item_id, score in zip(ranking.ids, ranking.scores, strict=True)]
+        probability = self.decision.probabilities(ranking.signals)[ANSWER]
+        return Found(self.decision.decide(ranking.signals), found, ranking.signals, probability)
+
+    def topics_in(self, text: str) -> set[str]:
+        """Topic ids whose label or keywords occur in `text` as whole words."""
+        folded = f" {' '.join(words(text))} "
+        return {topic for word, topic in self.catalogue().topic_words.items() if f" {word} " in folded}
 
     def providers_for_topic(self, topic: str, limit: int = 5) -> list[dict]:
         """Providers whose first topic is `topic`, then those that list it at all."""
@@ -71,6 +113,9 @@ class KnowledgeService:
 
     def article(self, article_id: str) -> dict | None:
         return self.catalogue().articles.get(article_id)
+
+    def provider(self, provider_id: str) -> dict | None:
+        return self.catalogue().providers.get(provider_id)
 
     def topic_for(self, value: str | None) -> str | None:
         """The topic id a recognised word stands for ('sociale media' → 'online')."""
@@ -89,20 +134,21 @@ class KnowledgeService:
             return self._catalogue
 
 
-def _ranked(index: SearchIndex, items: dict[str, dict], text, topic, audience, limit, min_score) -> list[dict]:
-    hits = index.search(text, topic=topic, audience=audience, limit=limit, min_score=min_score)
-    return [dict(items[hit.id], score=hit.score) for hit in hits]
-
-
 def _build(session, version: int) -> Catalogue:
     topics = {t.id: t for t in session.execute(select(Topic)).scalars()}
+    stored = {key: blob for key, blob in session.execute(select(PassageVector.key, PassageVector.vector))}
+
+    def vectors(passages: list[str]) -> list[np.ndarray]:
+        # A passage without a vector (a database loaded before vectors existed) ranks by its words only.
+        return [from_bytes(stored[key]) for key in map(content_key, passages) if key in stored]
+
     audiences = {a.id: a for a in session.execute(select(Audience)).scalars()}
     synonyms = Synonyms([g.terms for g in session.execute(select(SynonymGroup)).scalars()])
 
     def topic_text(ids: list[str]) -> str:
         return " ".join(f"{topics[i].label} {' '.join(topics[i].keywords)}" for i in ids if i in topics)
 
-    articles, article_docs = {}, []
+    articles, article_docs, article_vectors = {}, [], []
     for row in session.execute(select(Article).order_by(Article.id)).scalars():
         articles[row.id] = {
             "id": row.id,
@@ -122,8 +168,9 @@ def _build(session, version: int) -> Catalogue:
             "body": row.body,
         }
         article_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences)))
+        article_vectors.append(vectors(article_passages(articles[row.id])))
 
-    providers, provider_docs = {}, []
+    providers, provider_docs, provider_vectors = {}, [], []
     for row in session.execute(select(Provider).order_by(Provider.id)).scalars():
         providers[row.id] = {
             "id": row.id,
@@ -145,6 +192,7 @@ def _build(session, version: int) -> Catalogue:
             "topics": topic_text(row.topics[1:]),
         }
         provider_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences)))
+        provider_vectors.append(vectors(provider_passages(providers[row.id])))
 
     return Catalogue(
         version=version,
@@ -152,6 +200,8 @@ def _build(session, version: int) -> Catalogue:
         providers=providers,
         article_index=SearchIndex(article_docs, ARTICLE_FIELDS, synonyms),
         provider_index=SearchIndex(provider_docs, PROVIDER_FIELDS, synonyms),
+        article_vectors=DenseIndex(article_vectors),
+        provider_vectors=DenseIndex(provider_vectors),
         topics=sorted(({"id": t.id, "label": t.label} for t in topics.values()), key=lambda t: t["label"]),
         topic_words=_lexicon(topics.values()),
         audience_words=_lexicon(audiences.values()),

@@ -25,6 +25,8 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.knowledge.vectors import VECTOR_KEY, encode_query_vector
+
 STATS_FILE = "standardisation.npz"
 
 
@@ -121,8 +123,11 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [message for message in messages if message.get(TEXT)]
         if not with_text:
             return messages
-        vectors = (np.atleast_2d(self._model.query([_text(m) for m in with_text])) - self._mean) / self._scale
-        for message, vector in zip(with_text, vectors, strict=True):
+        raw = np.atleast_2d(self._model.query([_text(m) for m in with_text]))
+        vectors = (raw - self._mean) / self._scale
+        for message, vector, plain in zip(with_text, vectors, raw, strict=True):
+            # The search reuses the question's vector (the action server need not embed it again).
+            message.set(VECTOR_KEY, encode_query_vector(plain), add_to_output=True)
             message.add_features(
                 Features(vector[np.newaxis, :], FEATURE_TYPE_SENTENCE, TEXT, self._config[FEATURIZER_CLASS_ALIAS])
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -63,6 +63,15 @@ class SynonymGroup(Base):
 
     id = Column(String(120), primary_key=True)
     terms = Column(JSON, nullable=False)
+
+
+class PassageVector(Base):
+    """The e5 vector of one passage of an article or provider, by the hash of its text."""
+
+    __tablename__ = "passage_vectors"
+
+    key = Column(String(64), primary_key=True)
+    vector = Column(LargeBinary, nullable=False)
 
 
 class KnowledgeState(Base):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from datetime import datetime, timezone
 
 import pytest
@@ -18,8 +19,12 @@ def user_event(text: str, intent: str, entities=None) -> dict:
     return {"event": "user", "text": text, "parse_data": parse}
 
 
-def make_tracker(text: str, intent: str, entities=None, history=(), slots=None, sender="test-gesprek") -> Tracker:
-    """A tracker whose latest message is `text`, after the events in `history`."""
+def make_tracker(text: str, intent: str, entities=None, history=(), slots=None, sender=None) -> Tracker:
+    """A tracker whose latest message is `text`, after the events in `history`.
+
+    Each gets its own conversation unless `sender` says otherwise: a conversation has one open ticket.
+    """
+    sender = sender or f"test-{uuid.uuid4().hex[:12]}"
     latest = user_event(text, intent, entities)
     return Tracker(
         sender_id=sender,

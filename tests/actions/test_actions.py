@@ -2,9 +2,9 @@ from sqlalchemy import select
 
 from actions.base import latest_text, question_text
 from actions.escalation import ActionAcuteDanger, ActionEscalate, ActionTellHours
-from actions.fallback import ActionHandleFallback
+from actions.fallback import ActionHandleFallback, ActionOutOfScope
 from actions.knowledge import ActionClarifyConcern, ActionExplainPrivacy, ActionSearchKnowledge
-from actions.providers import ActionFindProviders
+from actions.providers import ActionFindProviders, ActionProviderContacts, ActionProvidersInRegion
 from bot.store import Escalation, unit_of_work
 from tests.actions.conftest import make_tracker, responses, user_event
 
@@ -230,3 +230,68 @@ def test_live_chat_without_an_advisor_online_offers_phone_and_callback(run_actio
     tracker = make_tracker('/request_human{"mode": "live"}', "request_human", [{"entity": "mode", "value": "live"}])
     messages = run_action(ActionEscalate, tracker)
     assert responses(messages) == ["utter_live_unavailable", "escalation", "utter_contact_options_callback"]
+
+
+def test_who_can_help_with_that_uses_the_topic_just_discussed(run_action):
+    tracker = make_tracker(
+        "wie kan daarbij helpen", "find_provider", slots={"topic": "exit", "last_query": "uitstappen"}
+    )
+    [payload] = custom(run_action(ActionFindProviders, tracker), "providers")
+    assert any("exit" in item["topics"] for item in payload["items"][:3])
+
+
+def test_contact_details_are_those_of_the_providers_just_shown(run_action, services):
+    known = [p for p in services.knowledge.catalogue().providers.values() if p["phone"]][:1]
+    unknown = [p for p in services.knowledge.catalogue().providers.values() if not p["phone"] and not p["url"]][:1]
+    shown = make_tracker(
+        "hebben ze een telefoonnummer",
+        "ask_contact_details",
+        slots={"last_providers": [known[0]["id"], unknown[0]["id"]]},
+    )
+    messages = run_action(ActionProviderContacts, shown)
+    assert responses(messages) == ["utter_contacts", "utter_contacts_partly_unknown"]
+    assert known[0]["phone"] in messages[0]["contacts"] and unknown[0]["name"] not in messages[0]["contacts"]
+    none_known = make_tracker("website?", "ask_contact_details", slots={"last_providers": [unknown[0]["id"]]})
+    assert responses(run_action(ActionProviderContacts, none_known)) == ["utter_contacts_unknown"]
+    assert responses(run_action(ActionProviderContacts, make_tracker("nummer?", "ask_contact_details"))) == [
+        "utter_contacts_which_provider"
+    ]
+
+
+def test_a_region_reorders_the_providers_and_says_when_none_is_local(run_action):
+    tracker = make_tracker(
+        "wij zitten in zwolle",
+        "inform_region",
+        entities=[{"entity": "region", "value": "zwolle"}],
+        slots={"topic": "ouders"},
+    )
+    messages = run_action(ActionProvidersInRegion, tracker)
+    assert responses(messages) == ["utter_region_national", "providers"]
+    assert all("landelijk" in item["regions"] for item in custom(messages, "providers")[0]["items"][:1])
+
+
+def test_asking_whether_to_report_after_a_concern_gets_the_articles_on_sharing(run_action):
+    tracker = make_tracker(
+        "moet ik dat melden",
+        "ask_knowledge",
+        slots={"last_query": "leerling deelt onthoofdingsvideo in de klassenapp", "topic": "online"},
+    )
+    [payload] = custom(run_action(ActionSearchKnowledge, tracker), "articles")
+    assert any({"samenwerken", "privacy"} & set(item["topics"]) for item in payload["items"][:3])
+
+
+def test_a_narrowing_follow_up_keeps_the_topic(run_action):
+    tracker = make_tracker(
+        "en dan in de wijk", "ask_knowledge", slots={"last_query": "polarisatie", "topic": "polarisatie"}
+    )
+    [payload] = custom(run_action(ActionSearchKnowledge, tracker), "articles")
+    assert "polarisatie" in payload["items"][0]["topics"]
+
+
+def test_noise_twice_ends_with_the_advisor_even_when_the_nlu_calls_it_out_of_scope(run_action):
+    first = run_action(ActionOutOfScope, make_tracker("qwq qwq qwq", "out_of_scope"))
+    assert responses(first) == ["utter_ask_rephrase"]
+    second = run_action(
+        ActionOutOfScope, make_tracker("zzkk vvbb", "out_of_scope", history=[user_event("qwq qwq qwq", "out_of_scope")])
+    )
+    assert custom(second, "escalation")[0]["reason"] == "low_confidence"

@@ -1,0 +1,178 @@
+"""Follow-up questions: what was just discussed gives a short question its meaning.
+
+The conversation's context (topic, setting, region, the last question that
+got an answer, the articles and providers just shown) lives in Rasa slots;
+the actions turn them into a `Context`, and these functions decide what a
+message means with it. A new question that stands on its own replaces the
+context; one that leans on it ("en op de basisschool?", "wie kan daarbij
+helpen?") is read together with the last question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.knowledge.decision import ANSWER, CLARIFY, NONE
+from bot.knowledge.service import Found, KnowledgeService
+from bot.knowledge.text import fold, words
+
+MAX_QUERY = 300  # characters of the last question kept as context
+# Words that only make sense with something said before: "and at primary school?", "who helps with that?"
+_LEANS = re.compile(
+    r"^(en|maar|ook|of|dus|wat als|en als|hoe zit het met|geldt dat)\b"
+    r"|\b(dat|dit|die|daar|daarbij|daarmee|daarover|hierbij|hiermee|zoiets|hem|haar|ze|zij|hun|hen)\b"
+)
+# Whether and where to report or share a concern.
+_REPORT = re.compile(
+    r"\b(meld\w*|doorgeven|doorgegeven|door te geven|delen|inlichten|aangifte|informeren|inschakelen|"
+    r"aankaarten|bespreken met)\b"
+)
+REPORT_TOPIC = "samenwerken"
+LEANING_WORDS = 10  # a message with more words than this stands on its own
+
+
+@dataclass(frozen=True)
+class Context:
+    topic: str | None = None
+    setting: str | None = None
+    region: str | None = None
+    last_query: str | None = None
+    last_articles: tuple[str, ...] = ()
+    last_providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    found: Found
+    query: str  # what was searched: the message, or the message with the last question
+    context: Context  # the context after this reply
+
+
+def leans_on_context(text: str) -> bool:
+    """True for a short message that refers back ("en bij meisjes?", "moet ik dat melden")."""
+    folded = words(text)
+    return len(folded) <= LEANING_WORDS and bool(_LEANS.search(" ".join(folded)))
+
+
+def asks_about_reporting(text: str) -> bool:
+    return bool(_REPORT.search(fold(text)))
+
+
+def answer_question(
+    knowledge: KnowledgeService,
+    text: str,
+    context: Context,
+    topic: str | None = None,
+    vector: np.ndarray | None = None,
+    mode: str = "hybrid",
+    accept: tuple[str, ...] = (ANSWER,),
+    min_confidence: float = 0.0,
+) -> Reply:
+    """Articles for a question, read on its own or with the last one.
+
+    `topic` is what the NLU recognised in this message; `vector` its e5 vector.
+    A ranking answers when the decision is one of `accept` and its confidence
+    at least `min_confidence`, or when the NLU named a topic and the decision
+    is not 'out of scope'.
+    """
+    audience = knowledge.audience_for(context.setting)
+    leaning = bool(context.last_query) and leans_on_context(text)
+    if asks_about_reporting(text) and (leaning or context.last_query):
+        # "Moet ik dat melden?": the articles on sharing concerns, for this setting.
+        found = knowledge.find_articles(text, topic=REPORT_TOPIC, audience=audience, vector=vector, mode=mode)
+        if found.items:
+            # Asked right after a case: the kind of question is known, whatever its words.
+            found = replace(found, decision=ANSWER)
+            return Reply(found, text, _after_articles(context, text, found, keep_query=True))
+    alone = knowledge.find_articles(text, topic=topic, audience=audience, vector=vector, mode=mode)
+    accepted = alone.decision in accept and alone.confidence >= min_confidence
+    if alone.items and (accepted or (topic and alone.decision != NONE)):
+        alone = replace(alone, decision=ANSWER)
+    elif alone.decision == ANSWER:
+        alone = replace(alone, decision=CLARIFY)
+    if context.last_query and (leaning or not alone.answered):
+        joined = f"{context.last_query} {text}"
+        together = knowledge.find_articles(joined, topic=topic or context.topic, audience=audience, mode=mode)
+        if leaning and together.items and together.decision != NONE:
+            # The last question set the scope; a follow-up that leans on it only narrows it.
+            together = replace(together, decision=ANSWER)
+        if together.answered:
+            return Reply(together, joined, _after_articles(context, joined, together))
+    return Reply(alone, text, _after_articles(context, text, alone, new_topic=topic))
+
+
+def find_providers(
+    knowledge: KnowledgeService,
+    text: str,
+    context: Context,
+    topic: str | None = None,
+    vector: np.ndarray | None = None,
+    mode: str = "hybrid",
+) -> Reply:
+    """Organisations for a request, for the current topic when the request leans on it."""
+    audience = knowledge.audience_for(context.setting)
+    current = topic or context.topic
+    found = knowledge.find_providers(text, topic=current, audience=audience, vector=vector, mode=mode)
+    query = text
+    if context.last_query and (leans_on_context(text) or not found.answered):
+        query = f"{context.last_query} {text}"
+        found = knowledge.find_providers(query, topic=current, audience=audience, mode=mode)
+    items = by_region(found.items, context.region)
+    if current and len(items) < 3:
+        # Too few direct matches: add the organisations known for the topic.
+        known = {p["id"] for p in items}
+        items += [p for p in knowledge.providers_for_topic(current) if p["id"] not in known]
+    found = replace(found, items=items[:5])
+    after = replace(context, topic=current, last_providers=tuple(p["id"] for p in found.items))
+    return Reply(found, query, after)
+
+
+def providers_in_region(knowledge: KnowledgeService, context: Context) -> list[dict]:
+    """The providers just shown (or else those of the current topic), reordered for the region."""
+    shown = [knowledge.provider(pid) for pid in context.last_providers]
+    items = [p for p in shown if p] or (knowledge.providers_for_topic(context.topic) if context.topic else [])
+    return by_region(items, context.region)
+
+
+def shown_providers(knowledge: KnowledgeService, context: Context) -> list[dict]:
+    return [p for p in (knowledge.provider(pid) for pid in context.last_providers) if p]
+
+
+def by_region(providers: list[dict], region: str | None) -> list[dict]:
+    """Providers that name the region first, then national ones, then the rest; stable otherwise."""
+    if not region:
+        return list(providers)
+    place = fold(region)
+
+    def rank(provider: dict) -> int:
+        regions = [fold(r) for r in provider["regions"]]
+        if place in regions:
+            return 0
+        return 1 if "landelijk" in regions else 2
+
+    return sorted(providers, key=rank)
+
+
+def serves_region(provider: dict, region: str) -> bool:
+    return fold(region) in (fold(r) for r in provider["regions"])
+
+
+def _after_articles(
+    context: Context, query: str, found: Found, new_topic: str | None = None, keep_query: bool = False
+) -> Context:
+    if not found.answered:
+        return context
+    top_topic = found.items[0]["topics"][0] if found.items[0]["topics"] else None
+    topic = new_topic or (context.topic if keep_query else top_topic) or context.topic
+    changed = topic != context.topic
+    return replace(
+        context,
+        topic=topic,
+        last_query=context.last_query if keep_query else query[-MAX_QUERY:],
+        last_articles=tuple(a["id"] for a in found.items),
+        # A new topic: the organisations shown before belong to the old one.
+        last_providers=() if changed else context.last_providers,
+    )
