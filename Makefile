@@ -63,8 +63,9 @@ chromium:
 search-eval: setup
 	$(PY) -m bot knowledge eval
 
-# Quality and speed side by side with plain Rasa (39 to 46 minutes on 2 cores); not part of `make test`.
-# Writes bench/results/summary.md with plots; see bench/__main__.py.
+# Quality and speed side by side with plain Rasa (about half an hour on 2 cores with the default 3 folds,
+# 39 to 51 minutes with BENCH_FOLDS=5); not part of `make test`.
+# Writes bench/results/summary.md with plots (`python -m bench --publish` then copies them into docs/).
 bench: setup train
 	$(PY) -m bench
 

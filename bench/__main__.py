@@ -1,9 +1,10 @@
 """`make bench`: quality and speed of the assistant, side by side with plain Rasa.
 
-Steps: search quality against BM25, search speed by knowledge size, the NLU
-trainings (ours and Rasa's default, held-out and cross-validation, plus the
-reference bot of `rasa init`), then the load test of both stacks. Writes
-bench/results/summary.md with its plots; see bench/report.py.
+Steps: search quality per ranking mode and against plain BM25, search speed by
+knowledge size, the NLU trainings (ours and Rasa's default, held-out and
+cross-validation, plus the reference bot of `rasa init`), then the load test of
+both stacks. Writes bench/results/summary.md with its plots; see
+bench/report.py. `python -m bench --publish` then copies them into docs/.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import knowledge_size, nlu, report, retrieval
-from bench.common import LOGS, RESULTS, BenchError, load_average, run_parallel, step
+from bench import knowledge_size, nlu, publish, report, retrieval
+from bench.common import LOGS, RESULTS, BenchError, commit, cpu_model, load_average, run_parallel, step
 from bot.config import load_settings
 from bot.knowledge.evaluate import read_questions
 from bot.training.model import model_path
@@ -29,7 +30,8 @@ from bot.training.model import model_path
 SECTIONS = ("retrieval", "size", "nlu", "load")
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments() -> argparse.ArgumentParser:
+    """The options; their defaults read BENCH_WORKERS and BENCH_FOLDS when this is called."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", help=f"komma-gescheiden deel van: {','.join(SECTIONS)} (standaard alles)")
     parser.add_argument(
@@ -43,9 +45,21 @@ def main(argv: list[str] | None = None) -> int:
         "--folds",
         type=int,
         default=os.environ.get("BENCH_FOLDS", str(nlu.FOLDS)),
-        help=f"folds van de kruisvalidatie, voor beide configuraties (standaard {nlu.FOLDS}; minder is sneller)",
+        help=f"folds van de kruisvalidatie, voor beide configuraties (standaard {nlu.FOLDS}; meer is trager)",
     )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help=f"draai niets: kopieer de samenvatting en grafieken van de laatste run naar docs/{publish.DOCUMENT}",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
     args = parser.parse_args(argv)
+    if args.publish:
+        return publish.run(RESULTS, SECTIONS)
     if args.workers < 1:
         parser.error("--workers moet minstens 1 zijn")
     if args.folds < 2:
@@ -89,8 +103,11 @@ def _clean_results() -> None:
 def _run(sections: list[str], model: Path, work: Path, workers: int, folds: int) -> dict:
     results: dict = {
         "started": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": commit(),
         "machine": {
             "cpus": os.cpu_count(),
+            "cpu_model": cpu_model(),
+            "load_at_start": os.getloadavg(),
             "python": platform.python_version(),
             "rasa": version("rasa"),
             "load_average": {},
@@ -114,7 +131,7 @@ def _run(sections: list[str], model: Path, work: Path, workers: int, folds: int)
 
     questions_dir = retrieval.QUESTIONS
     if "retrieval" in sections:
-        attempt("Zoekkwaliteit (JEP tegen BM25)", lambda: results.update(retrieval=retrieval.run()))
+        attempt("Zoekkwaliteit (hybride, BM25F, dense; tegen BM25)", lambda: results.update(retrieval=retrieval.run()))
     if "size" in sections:
         attempt("Zoeksnelheid per omvang van de kennisbank",
                 lambda: results.update(knowledge_size=knowledge_size.measure(work, questions_dir)))  # fmt: skip

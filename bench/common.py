@@ -1,4 +1,4 @@
-"""What every benchmark step shares: paths, progress output, percentiles, ports."""
+"""What every benchmark step shares: paths, progress output, percentiles, ports, the machine."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import ROOT
+from bot.knowledge.vectors import Progress
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
@@ -38,6 +39,18 @@ def step(name: str) -> Iterator[dict]:
     finally:
         record["seconds"] = time.monotonic() - started
         print(f"  {name}: {record['seconds']:.1f} s", flush=True)
+
+
+def embedding_progress(label: str) -> Progress:
+    """A line that updates itself while a load embeds passages (on a machine whose vector cache lacks them)."""
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        left = (time.monotonic() - started) / done * (total - done) if done else 0.0
+        end = "\n" if done == total else ""
+        print(f"\r  {label}: {done}/{total} passages ingebed (nog ongeveer {left:.0f} s)   ", end=end, flush=True)
+
+    return show
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -83,6 +96,27 @@ def peak_rss_mb(pid: int) -> float | None:
 def load_average() -> float:
     """1-minute load average: other work on the machine skews the timings."""
     return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def cpu_model() -> str:
+    """The processor's name as /proc/cpuinfo gives it ('' where it gives none, as on some ARM kernels)."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
+def commit() -> str:
+    """HEAD's short hash, marked when the working tree holds changes the hash does not cover."""
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return "onbekend (geen git)"
+    return f"{head} met lokale wijzigingen" if git("status", "--porcelain") else head
 
 
 @dataclass

@@ -13,6 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 OURS, REFERENCE = "JEP", "referentie"
 COLOURS = {"ours": "#1f6f8b", "other": "#c97b2b"}
+PALETTE = (COLOURS["ours"], COLOURS["other"], "#6a8d3a")  # for a third series
+MODE_LABELS = {"hybrid": "hybride", "bm25": "alleen BM25F", "dense": "alleen dense (e5)"}
+SET_LABELS = {"long": "lange vragen", "short": "korte invoer", "followups": "vervolgvragen"}
 
 # The targets of the benchmark issue; each row of the table is checked against this run.
 F1_TARGET, F1_MARGIN = 0.92, 0.03
@@ -39,6 +42,11 @@ def _f(value, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+def _ms(value, digits: int = 1) -> str:
+    text = _f(value, digits)
+    return text if text == "–" else f"{text} ms"
+
+
 def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
@@ -50,6 +58,11 @@ def _mark(ok: bool | None) -> str:
 def _level(results: dict, stack: str, concurrency: int) -> dict | None:
     levels = (results.get("load") or {}).get("levels", {}).get(stack, [])
     return next((level for level in levels if level["concurrency"] == concurrency), None)
+
+
+def _ratio(ours: dict, reference: dict) -> float:
+    """Our throughput as a multiple of the reference's."""
+    return ours["turns_per_second"] / reference["turns_per_second"] if reference["turns_per_second"] else 0.0
 
 
 def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
@@ -73,8 +86,8 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
                      "hoger", ours["recall3"] > bm25["recall3"]))  # fmt: skip
     ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
     if ours10 and ref10:
-        ratio = ours10["turns_per_second"] / ref10["turns_per_second"] if ref10["turns_per_second"] else 0.0
-        rows.append(("Doorvoer bij 10 gesprekken, t.o.v. referentie", f"{ratio:.2f}×", f"≥ {THROUGHPUT_RATIO}×",
+        ratio = _ratio(ours10, ref10)
+        rows.append(("Doorvoer bij 10 gesprekken, t.o.v. kale Rasa", f"{ratio:.2f}×", f"≥ {THROUGHPUT_RATIO}×",
                      ratio >= THROUGHPUT_RATIO))  # fmt: skip
         rows.append(("p95-latentie bij 10 gesprekken", f"{ours10['p95_ms']:.0f} ms", f"< {P95_TARGET_MS} ms",
                      ours10["p95_ms"] < P95_TARGET_MS))  # fmt: skip
@@ -84,8 +97,10 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
         rows.append(("Kwijtgeraakte user-events (alle niveaus)", str(tracker["lost"]), "0", tracker["lost"] == 0))
     size = (results.get("knowledge_size") or {}).get("sizes", {}).get(SEARCH_AT)
     if size:
-        rows.append((f"Zoeken p95 bij {SEARCH_AT:,} artikelen".replace(",", "."), f"{size['search_p95_ms']:.1f} ms",
-                     f"< {SEARCH_P95_MS} ms", size["search_p95_ms"] < SEARCH_P95_MS))  # fmt: skip
+        at = f"{SEARCH_AT:,}".replace(",", ".")
+        for key, how in (("search_p95_ms", "vraag ingebed bij het zoeken"), ("vector_p95_ms", "vector van de NLU")):
+            rows.append((f"Zoeken p95 bij {at} artikelen, {how}", _ms(size[key]), f"< {SEARCH_P95_MS} ms",
+                         size[key] < SEARCH_P95_MS))  # fmt: skip
     wall = results.get("wall_seconds")
     if wall is not None and len(results.get("sections", [])) == 4:  # only a whole run says something about make bench
         rows.append(("Looptijd benchmark (zonder `make train`)", f"{wall / 60:.1f} min", f"< {WALL_LIMIT_MIN} min",
@@ -93,16 +108,27 @@ def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
     return rows
 
 
-def _summary(results: dict, plots: dict[str, str]) -> list[str]:
+def _header(results: dict) -> list[str]:
+    """When, what and where: figures of another commit or a busier machine are not comparable."""
     machine = results["machine"]
-    lines = [
+    cpu = f" ({machine['cpu_model']})" if machine.get("cpu_model") else ""
+    load = " / ".join(f"{value:.2f}" for value in machine.get("load_at_start", ()))
+    return [
         "# Benchmark Platform JEP-assistent",
         "",
-        f"Gemeten op {results['started']} met `make bench` ({machine['cpus']} CPU-kernen, "
-        f"Rasa {machine['rasa']}, Python {machine['python']}). Alle getallen komen uit deze run; "
-        f"de ruwe cijfers staan in `results.json`, de logbestanden in `logs/`.",
+        f"- Datum: {results['started']}",
+        f"- Commit: {results.get('commit', 'onbekend')}",
+        f"- Machine: {machine['cpus']} CPU-kernen{cpu}; Python {machine['python']}, Rasa {machine['rasa']}",
+        f"- Belasting bij de start: {load or '–'} (gemiddelde over 1, 5 en 15 minuten)",
+        "",
+        "Gemeten met `make bench`; alle getallen komen uit deze run. De ruwe cijfers en de logbestanden staan in "
+        "`bench/results/` (niet in git).",
         "",
     ]
+
+
+def _summary(results: dict, plots: dict[str, str]) -> list[str]:
+    lines = _header(results)
     if results.get("errors"):
         lines += ["**Niet alles is gelukt:**", ""]
         lines += [f"- {section}: {message}" for section, message in results["errors"].items()]
@@ -184,23 +210,66 @@ def _retrieval(results: dict, plots: dict[str, str]) -> list[str]:
     r = results.get("retrieval")
     if not r:
         return []
+    sets = r["sets"]
     lines = [
         "## Zoeken: kennisartikelen en organisaties",
         "",
-        f"{r['questions']} gelabelde vragen (`tests/search/questions/`) over {r['articles']} artikelen en "
-        f"{r['providers']} organisaties. JEP: `bot.knowledge.evaluate` zoals `make search-eval`. BM25: "
-        f"`rank_bm25.BM25Okapi` met standaardinstellingen over titel + samenvatting + tekst (artikelen) en "
-        f"naam + beschrijving (organisaties), kleine letters, gesplitst op woordtekens.",
+        f"Hybride zoeken (BM25F en e5-vectoren samen) tegen elk van beide alleen, over {r['articles']} artikelen en "
+        f"{r['providers']} organisaties, met `bot.knowledge.evaluate` zoals `make search-eval`: "
+        f"{sets['long']} lange vragen en {sets['short']} korte invoeren (`tests/search/questions/`, de bestanden "
+        f"`short*` zijn de korte), en de vervolgbeurten van {sets['conversations']} gesprekken "
+        "(`tests/search/followups/`), elk gelezen met de context die de beurt ervoor achterliet.",
+        "",
+        "| set | zoekwijze | n | recall@1 | recall@3 | MRR |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, label in SET_LABELS.items():
+        for mode, figures in r["modes"].items():
+            lines.append(f"| {label} | {MODE_LABELS[mode]} | {_scores(figures[name]['all'])} |")
+    lines += [
+        "",
+        f"Antwoordbeslissing: antwoorden of niet, op de {sets['answerable']} gelabelde vragen (beantwoordbaar) en "
+        f"{sets['not_answerable']} invoeren buiten het domein, onzin of te vaag (`tests/search/decision/`). "
+        "Precisie: het aandeel van de beantwoorde invoeren dat beantwoordbaar was; recall: het aandeel van de "
+        "beantwoordbare vragen dat een antwoord kreeg.",
+        "",
+        "| zoekwijze | beantwoord | precisie | recall | n |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for mode, d in r["decision"].items():
+        precision = _f(d["precision"]) if d["answered"] else "–"
+        lines.append(f"| {MODE_LABELS[mode]} | {d['answered']} | {precision} | {_f(d['recall'])} | {d['n']} |")
+    silent = [MODE_LABELS[mode] for mode, d in r["decision"].items() if not d["answered"]]
+    if silent:
+        lines += ["", f"Geen precisie (–) waar niets beantwoord werd ({', '.join(silent)}): de beslissing leest "
+                  "ook de e5-gelijkenis van het beste document, en die ontbreekt zonder vraagvector."]  # fmt: skip
+    lines += [""] + _image(plots, "retrieval", "Zoekkwaliteit per zoekwijze")
+    return lines + _against_plain_bm25(r)
+
+
+def _scores(s: dict) -> str:
+    """n, recall@1, recall@3 and MRR as table cells; no figures for an empty set."""
+    if not s["n"]:
+        return "0 | – | – | –"
+    return f"{s['n']} | {_f(s['recall1'])} | {_f(s['recall3'])} | {_f(s['mrr'])}"
+
+
+def _against_plain_bm25(r: dict) -> list[str]:
+    lines = [
+        "### Tegen een gewone BM25",
+        "",
+        f"Alle {r['questions']} gelabelde vragen, lang en kort. JEP: het hybride zoeken hierboven. BM25: "
+        "`rank_bm25.BM25Okapi` met standaardinstellingen over titel + samenvatting + tekst (artikelen) en "
+        "naam + beschrijving (organisaties), kleine letters, gesplitst op woordtekens.",
         "",
         "| methode | soort | n | recall@1 | recall@3 | MRR |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for key, label in (("ours", "JEP"), ("ours_no_audience", "JEP zonder werkomgeving"), ("bm25", "BM25")):
         for kind in ("all", "article", "provider"):
-            s = r[key][kind]
             name = {"all": "alles", "article": "artikelen", "provider": "organisaties"}[kind]
-            lines.append(f"| {label} | {name} | {s['n']} | {_f(s['recall1'])} | {_f(s['recall3'])} | {_f(s['mrr'])} |")
-    return lines + [""] + _image(plots, "retrieval", "Zoekkwaliteit")
+            lines.append(f"| {label} | {name} | {_scores(r[key][kind])} |")
+    return lines + [""]
 
 
 def _load(results: dict, plots: dict[str, str]) -> list[str]:
@@ -216,6 +285,7 @@ def _load(results: dict, plots: dict[str, str]) -> list[str]:
         "kennisbank in SQLite. Referentie: een kale `rasa init --no-prompt`-bot (Rasa's standaardconfiguratie, "
         "in-memory tracker store) op dezelfde machine, in dezelfde run. Per niveau eerst JEP, dan de referentie.",
         "",
+        *_at_ten(results),
         "| stack | gelijktijdig | gesprekken | beurten | beurten/s | p50 | p95 | p99 | fouten |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -230,8 +300,8 @@ def _load(results: dict, plots: dict[str, str]) -> list[str]:
     ratios = []
     for lv in load["levels"].get(OURS, []):
         ref = _level(results, REFERENCE, lv["concurrency"])
-        if ref and ref["turns_per_second"]:
-            ratios.append(f"{lv['concurrency']}: {lv['turns_per_second'] / ref['turns_per_second']:.2f}×")
+        if ref:
+            ratios.append(f"{lv['concurrency']}: {_ratio(lv, ref):.2f}×")
     if ratios:
         lines += [f"Doorvoer van JEP als veelvoud van de referentie, per aantal gelijktijdige gesprekken: "
                   f"{'; '.join(ratios)}.", ""]  # fmt: skip
@@ -247,6 +317,20 @@ def _load(results: dict, plots: dict[str, str]) -> list[str]:
     lines += _image(plots, "load", "Doorvoer en latentie")
     lines += _image(plots, "cpu", "CPU-tijd per beurt")
     return lines
+
+
+def _at_ten(results: dict) -> list[str]:
+    """The two figures the issue asks of the load test, in one sentence."""
+    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
+    if not (ours10 and ref10):
+        return []
+    return [
+        f"**Bij 10 gelijktijdige gesprekken** haalt JEP {ours10['turns_per_second']:.1f} beurten/s tegen "
+        f"{ref10['turns_per_second']:.1f} voor de kale Rasa: **{_ratio(ours10, ref10):.2f}× de doorvoer van kale "
+        f"Rasa** (eis ≥ {THROUGHPUT_RATIO}×). De p95-latentie per beurt is dan **{ours10['p95_ms']:.0f} ms** "
+        f"(eis < {P95_TARGET_MS} ms), bij de kale Rasa {ref10['p95_ms']:.0f} ms.",
+        "",
+    ]
 
 
 def _where_time_goes(results: dict) -> list[str]:
@@ -279,26 +363,29 @@ def _knowledge(results: dict, plots: dict[str, str]) -> list[str]:
     lines = [
         "## Omvang van de kennisbank",
         "",
-        f"Zoeken: `KnowledgeService.search_articles` op alle {ks['questions']} gelabelde vragen, "
-        f"{ks['passes']}× per omvang, na het opbouwen van de index. De grotere kennisbanken zijn de echte artikelen "
-        "plus varianten ervan (nieuw id, licht gevarieerde tekst), geladen met de echte loader in een eigen "
-        "SQLite-bestand. Rasa-rondreis: kennisvragen uit de gelabelde set, één per nieuw gesprek, via de "
-        "Rasa-server naar de actieserver die op die kennisbank draait.",
+        f"Zoeken: `KnowledgeService.find_articles` (hybride, met de antwoordbeslissing) op alle {ks['questions']} "
+        f"gelabelde vragen, {ks['passes']}× per omvang, na het opbouwen van de index; op twee manieren. *Ingebed*: "
+        "de vraag wordt bij elke zoekopdracht met e5 ingebed, zoals de actieserver zoekt als er geen vector van "
+        "de NLU meekomt. *NLU-vector*: met de vooraf berekende vector van de vraag, zoals wanneer de NLU van de "
+        "Rasa-server die meegeeft; dan blijven BM25F, het dense scoren en de beslissing. De grotere kennisbanken "
+        "zijn de echte artikelen plus varianten (nieuw id, een voorvoegsel voor de titel, een deel van de "
+        "trefwoorden; samenvatting en tekst als het origineel, zodat hun passagevectoren uit de cache komen), "
+        "geladen met de echte loader in een eigen SQLite-bestand. Rasa-rondreis: kennisvragen uit de gelabelde "
+        "set, één per nieuw gesprek, via de Rasa-server naar de actieserver die op die kennisbank draait.",
         "",
-        "| artikelen | laden | index opbouwen | zoeken p50 | zoeken p95 | Rasa-rondreis p50 | rondreis p95 | "
-        "eerste vraag |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| artikelen | laden | index opbouwen | ingebed p50 | ingebed p95 | NLU-vector p50 | NLU-vector p95 | "
+        "Rasa-rondreis p50 | rondreis p95 | eerste vraag |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     rows = {}
     for size, item in ks["sizes"].items():
         rows[int(size)] = (
             f"{item['generate_and_load_seconds']:.1f} s",
             f"{item['index_build_seconds']:.1f} s",
-            f"{item['search_p50_ms']:.2f} ms",
-            f"{item['search_p95_ms']:.2f} ms",
+            *(_ms(item.get(key)) for key in ("search_p50_ms", "search_p95_ms", "vector_p50_ms", "vector_p95_ms")),
         )
     for size in trips:
-        rows.setdefault(int(size), ("–", "–", "–", "–"))
+        rows.setdefault(int(size), ("–",) * 6)
     for size in sorted(rows):
         trip = trips.get(size) or trips.get(str(size))
         trip_cells = (
@@ -362,8 +449,7 @@ def _over_time(results: dict) -> list[str]:
         f"zoals `rasa init` traint) kostten samen {default / 60:.1f} min taaktijd; met {workers} taken tegelijk is "
         f"dat ongeveer {share / 60:.1f} min van de looptijd. Zonder die trainingen had de run ongeveer "
         f"{(wall - share) / 60:.1f} min geduurd. Aan epochs en lagen van de standaardconfiguratie is bewust niets "
-        "veranderd; minder folds (`BENCH_FOLDS=3 make bench`) maakt de run korter, maar de kruisvalidatie minder "
-        "nauwkeurig.",
+        "veranderd; elke fold meer of minder (`BENCH_FOLDS`) kost of scheelt één training van elke configuratie.",
     ]
 
 
@@ -384,8 +470,7 @@ def _bars(ax, groups: list[str], series: dict[str, list[float]], errors: dict[st
     width = 0.8 / len(series)
     for i, (label, values) in enumerate(series.items()):
         xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
-        colour = COLOURS["ours"] if i == 0 else COLOURS["other"]
-        bars = ax.bar(xs, values, width, label=label, color=colour, yerr=(errors or {}).get(label), capsize=4)
+        bars = ax.bar(xs, values, width, label=label, color=PALETTE[i], yerr=(errors or {}).get(label), capsize=4)
         ax.bar_label(bars, fmt="%.3f", fontsize=8)
     ax.set_xticks(range(len(groups)), groups)
     ax.legend(loc="lower right")
@@ -411,13 +496,15 @@ def _plot_retrieval(results: dict):
     r = results.get("retrieval")
     if not r:
         return None
-    figure, ax = plt.subplots(figsize=(6, 4))
-    metrics = [("recall1", "recall@1"), ("recall3", "recall@3"), ("mrr", "MRR")]
-    series = {label: [r[key]["all"][m] for m, _ in metrics] for key, label in (("ours", "JEP"), ("bm25", "BM25"))}
-    _bars(ax, [name for _, name in metrics], series)
-    ax.axhline(RECALL3_TARGET, color="grey", linestyle="--", linewidth=1)
-    ax.set_ylim(0, 1.05)
-    ax.set_title(f"Zoeken: {r['questions']} gelabelde vragen")
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, (metric, title) in zip(axes, (("recall3", "recall@3"), ("mrr", "MRR")), strict=True):
+        series = {MODE_LABELS[mode]: [figures[name]["all"][metric] for name in SET_LABELS]
+                  for mode, figures in r["modes"].items()}  # fmt: skip
+        _bars(ax, list(SET_LABELS.values()), series)
+        ax.set_ylim(0, 1.2)
+        ax.legend(loc="upper center", ncol=3, fontsize=8)  # above the bars: low ones would hide under it
+        ax.set_title(f"Zoeken: {title} per zoekwijze")
+    axes[0].axhline(RECALL3_TARGET, color="grey", linestyle="--", linewidth=1)
     return figure
 
 
@@ -473,8 +560,9 @@ def _plot_knowledge(results: dict):
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     sizes = sorted(int(s) for s in ks["sizes"])
     items = [ks["sizes"].get(s) or ks["sizes"].get(str(s)) for s in sizes]
-    left.plot(sizes, [i["search_p50_ms"] for i in items], "o--", color=COLOURS["ours"], label="p50")
-    left.plot(sizes, [i["search_p95_ms"] for i in items], "o-", color=COLOURS["ours"], label="p95")
+    for key, colour, how in (("search", COLOURS["ours"], "ingebed"), ("vector", PALETTE[2], "NLU-vector")):
+        left.plot(sizes, [i[f"{key}_p50_ms"] for i in items], "o--", color=colour, label=f"{how} p50")
+        left.plot(sizes, [i[f"{key}_p95_ms"] for i in items], "o-", color=colour, label=f"{how} p95")
     left.axhline(SEARCH_P95_MS, color="grey", linestyle=":", linewidth=1)
     left.set_title("Zoeken (in het proces)")
     trips = (results.get("load") or {}).get("round_trips", {})

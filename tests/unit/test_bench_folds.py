@@ -53,3 +53,13 @@ def test_the_bench_refuses_settings_it_cannot_run_before_it_starts(argv, message
 
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_bench_cross_validates_with_three_folds_unless_bench_folds_says_otherwise(monkeypatch):
+    from bench.__main__ import arguments
+
+    monkeypatch.delenv("BENCH_FOLDS", raising=False)
+    assert arguments().parse_args([]).folds == 3
+
+    monkeypatch.setenv("BENCH_FOLDS", "5")
+    assert arguments().parse_args([]).folds == 5
