@@ -23,7 +23,8 @@ def test_an_advisor_takes_over_a_chat_live(browser, stack, page):
     advisor.wait_for_url(f"{stack.web_url}/adviseurs")
 
     wait_online(page)
-    ask(page, "Ik wil graag met een adviseur chatten")
+    # A typed "chatten" now starts the live chat itself; the button path starts from a plain request.
+    ask(page, "Ik wil graag een adviseur spreken")
     page.get_by_role("button", name="Chat nu met een adviseur").last.click()
     page.get_by_text("neemt het gesprek zo van me over").wait_for()
     session_id = page.evaluate("() => JSON.parse(sessionStorage.getItem('jep-chat')).session")
