@@ -36,8 +36,8 @@ class ActionHandleFallback(ServiceAction):
         if looks_acute(text):
             return self.reply_acute(dispatcher, tracker)
         guess = best_guess(tracker)
-        if guess == "find_provider" and self.services.knowledge.find_providers(text).answered:
-            events = ActionFindProviders(self._services).answer(dispatcher, tracker, text)
+        if guess == "find_provider":
+            events = ActionFindProviders(self._services).answer(dispatcher, tracker, text, decided=True)
             if events is not None:
                 return events
         if guess not in NOT_A_QUESTION:

@@ -29,13 +29,16 @@ class ActionFindProviders(ServiceAction):
             return []
         return events
 
-    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict] | None:
-        """Sends the providers for `text` and returns the slot events; None when none match."""
+    def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, decided: bool = False
+    ) -> list[dict] | None:
+        """Sends the providers for `text` and returns the slot events; None when none match
+        (or, with `decided`, when the answer decision did not say that they answer it)."""
         knowledge = self.services.knowledge
         context = context_of(tracker)
         topic = knowledge.topic_for(latest_entity(tracker, "topic"))
         reply = find_providers(knowledge, text, context, topic, query_vector(tracker, text))
-        if not reply.found.items:
+        if not reply.found.items or (decided and not reply.found.answered):
             return None
         dispatcher.utter_message(json_message=providers_payload(reply.found.items))
         dispatcher.utter_message(response="utter_providers_followup")

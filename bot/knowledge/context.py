@@ -80,7 +80,7 @@ def answer_question(
     """
     audience = knowledge.audience_for(context.setting)
     leaning = bool(context.last_query) and leans_on_context(text)
-    if asks_about_reporting(text) and (leaning or context.last_query):
+    if context.last_query and asks_about_reporting(text):
         # "Moet ik dat melden?": the articles on sharing concerns, for this setting.
         found = knowledge.find_articles(text, topic=REPORT_TOPIC, audience=audience, vector=vector, mode=mode)
         if found.items:
@@ -132,8 +132,9 @@ def find_providers(
 
 def providers_in_region(knowledge: KnowledgeService, context: Context) -> list[dict]:
     """The providers just shown (or else those of the current topic), reordered for the region."""
-    shown = [knowledge.provider(pid) for pid in context.last_providers]
-    items = [p for p in shown if p] or (knowledge.providers_for_topic(context.topic) if context.topic else [])
+    items = shown_providers(knowledge, context)
+    if not items and context.topic:
+        items = knowledge.providers_for_topic(context.topic)
     return by_region(items, context.region)
 
 
@@ -145,13 +146,11 @@ def by_region(providers: list[dict], region: str | None) -> list[dict]:
     """Providers that name the region first, then national ones, then the rest; stable otherwise."""
     if not region:
         return list(providers)
-    place = fold(region)
 
     def rank(provider: dict) -> int:
-        regions = [fold(r) for r in provider["regions"]]
-        if place in regions:
+        if serves_region(provider, region):
             return 0
-        return 1 if "landelijk" in regions else 2
+        return 1 if serves_region(provider, "landelijk") else 2
 
     return sorted(providers, key=rank)
 

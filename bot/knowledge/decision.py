@@ -53,9 +53,12 @@ class DecisionModel:
         return dict(zip(CLASSES, (exp / exp.sum()).tolist(), strict=True))
 
     def decide(self, signals: Signals) -> str:
+        return self.choose(signals, self.probabilities(signals))
+
+    def choose(self, signals: Signals, p: dict[str, float]) -> str:
+        """The decision for `signals`, given their probabilities."""
         if signals.words == 0 or signals.dense_top <= 0:
             return NONE
-        p = self.probabilities(signals)
         if p[ANSWER] >= self.answer_threshold:
             return ANSWER
         return CLARIFY if p[CLARIFY] >= p[NONE] else NONE

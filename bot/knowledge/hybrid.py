@@ -73,8 +73,9 @@ def rank(
     """The documents for `text` best first; `query` is its e5 vector (None: lexical only)."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}")
-    bm25 = lexical.scores(text)
-    coverage, best_possible = lexical.coverage(text)
+    terms = lexical.query_terms(text)  # typo correction included: once per question
+    bm25 = lexical.term_scores(terms)
+    coverage, best_possible = lexical.coverage(text, terms)
     cosine = dense.scores(query) if query is not None else np.zeros(len(bm25), dtype=np.float32)
     lexical_norm = bm25 / max(float(bm25.max()), 1e-9)
     spread = float(cosine.max() - cosine.min()) if len(cosine) else 0.0
@@ -95,7 +96,7 @@ def rank(
         lexical_top=float(bm25[top] / best_possible) if top is not None and best_possible > 0 else 0.0,
         coverage=coverage,
         words=sum(1 for word in words(text) if word not in STOPWORDS),
-        specificity=lexical.specificity(text),
+        specificity=lexical.specificity(terms),
         topic_agrees=float(top is not None and bool(mentioned_topics & set(lexical.documents[top].topics))),
     )
     peak = float(fused[top]) if top is not None else 1.0

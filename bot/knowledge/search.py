@@ -117,9 +117,10 @@ class SearchIndex:
 
     def scores(self, text: str) -> np.ndarray:
         """The BM25F score of every document for `text`."""
-        return self._scores(self.query_terms(text))
+        return self.term_scores(self.query_terms(text))
 
-    def _scores(self, terms: dict[str, float]) -> np.ndarray:
+    def term_scores(self, terms: dict[str, float]) -> np.ndarray:
+        """The BM25F score of every document for terms from query_terms."""
         scores = np.zeros(len(self.documents))
         for term, weight in terms.items():
             entry = self.terms.get(term)
@@ -127,7 +128,7 @@ class SearchIndex:
                 scores[entry[0]] += entry[1] * weight
         return scores
 
-    def coverage(self, text: str) -> tuple[float, float]:
+    def coverage(self, text: str, terms: dict[str, float]) -> tuple[float, float]:
         """(share of the question's information the corpus knows, the best score possible
         for its words): low for nonsense and for questions about other things.
 
@@ -145,7 +146,6 @@ class SearchIndex:
             weight = math.log(1 + (n - min(counts) + 0.5) / (min(counts) + 0.5)) if counts else rarest
             total += weight
             known += weight if counts else 0.0
-        terms = self.query_terms(text)
         best = sum(self.terms[term][1].max() * weight for term, weight in terms.items() if term in self.terms)
         return known / total if total else 0.0, float(best)
 
@@ -165,10 +165,10 @@ class SearchIndex:
             self._boosts[key] = factors
         return self._boosts[key]
 
-    def specificity(self, text: str) -> float:
+    def specificity(self, terms: dict[str, float]) -> float:
         """How rare the question's rarest known term is: 1 for a term of one document, 0 for one in all."""
         n = len(self.documents)
-        counts = [len(self.terms[term][0]) for term in self.query_terms(text) if term in self.terms]
+        counts = [len(self.terms[term][0]) for term in terms if term in self.terms]
         if not counts or n < 2:
             return 0.0
         return math.log(n / min(counts)) / math.log(n)

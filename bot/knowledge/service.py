@@ -76,31 +76,30 @@ class KnowledgeService:
         """The articles for `text`; `vector` is its e5 vector when the NLU already made it."""
         catalogue = self.catalogue()
         indexes = catalogue.article_index, catalogue.article_vectors, catalogue.articles
-        return self._find(indexes, text, topic, audience, limit, vector, mode)
+        return self._find(catalogue, indexes, text, topic, audience, limit, vector, mode)
 
     def find_providers(self, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
         catalogue = self.catalogue()
         indexes = catalogue.provider_index, catalogue.provider_vectors, catalogue.providers
-        return self._find(indexes, text, topic, audience, limit, vector, mode)
+        return self._find(catalogue, indexes, text, topic, audience, limit, vector, mode)
 
     def search_articles(self, text: str, topic=None, audience=None, limit=5, mode="hybrid") -> list[dict]:
         """The ranked articles, answer or not: for pages that list results."""
         return self.find_articles(text, topic, audience, limit, mode=mode).items
 
-    def _find(self, indexes, text, topic, audience, limit, vector, mode) -> Found:
+    def _find(self, catalogue, indexes, text, topic, audience, limit, vector, mode) -> Found:
         lexical, dense, items = indexes
         if vector is None and mode != "bm25" and text.strip():
             vector = self.embedder.query(text)
-        mentioned = frozenset(self.topics_in(text))
+        mentioned = frozenset(_topics_in(catalogue, text))
         ranking = rank(lexical, dense, text, vector, topic, audience, limit, mode, mentioned)
         found = [dict(items[item_id], score=score) for item_id, score in zip(ranking.ids, ranking.scores, strict=True)]
-        probability = self.decision.probabilities(ranking.signals)[ANSWER]
-        return Found(self.decision.decide(ranking.signals), found, ranking.signals, probability)
+        p = self.decision.probabilities(ranking.signals)
+        return Found(self.decision.choose(ranking.signals, p), found, ranking.signals, p[ANSWER])
 
     def topics_in(self, text: str) -> set[str]:
         """Topic ids whose label or keywords occur in `text` as whole words."""
-        folded = f" {' '.join(words(text))} "
-        return {topic for word, topic in self.catalogue().topic_words.items() if f" {word} " in folded}
+        return _topics_in(self.catalogue(), text)
 
     def providers_for_topic(self, topic: str, limit: int = 5) -> list[dict]:
         """Providers whose first topic is `topic`, then those that list it at all."""
@@ -132,6 +131,11 @@ class KnowledgeService:
                 if self._catalogue is None or self._catalogue.version != version:
                     self._catalogue = _build(session, version)
             return self._catalogue
+
+
+def _topics_in(catalogue: Catalogue, text: str) -> set[str]:
+    folded = f" {' '.join(words(text))} "
+    return {topic for word, topic in catalogue.topic_words.items() if f" {word} " in folded}
 
 
 def _build(session, version: int) -> Catalogue:
