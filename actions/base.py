@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -13,10 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import escalation_payload
 from bot.knowledge.context import Context
+from bot.knowledge.text import STOPWORDS, words
 from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
 from bot.services import Services, default_services
 
 CLARIFYING_QUESTION = "utter_ask_concern_details"
+# No vowel, five consonants in a row, or one letter three times: "qwq", "sdfgh", "zzz".
+_NOISE = re.compile(r"^[^aeiouy]+$|[^aeiouy\d]{5,}|(\w)\1\1")
 
 
 class ServiceAction(Action, ABC):
@@ -44,6 +48,15 @@ class ServiceAction(Action, ABC):
         else:
             dispatcher.utter_message(response="utter_escalation_closed", hours=ticket.hours, opens=ticket.opens)
         dispatcher.utter_message(json_message=escalation_payload(ticket))
+
+    def not_understood(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
+        """Two-stage fallback: ask to rephrase, and after a second miss in a row offer an advisor."""
+        if consecutive_misses(tracker) < 2:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+        else:
+            dispatcher.utter_message(response="utter_fallback_advisor")
+            self.offer_advisor(dispatcher, tracker, "low_confidence")
+        return []
 
     def reply_acute(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
         """112 first, then the Advieslijn: the one reply to acute danger."""
@@ -125,6 +138,27 @@ def query_vector(tracker: Tracker, text: str) -> np.ndarray | None:
     """The e5 vector the NLU made of the latest message, when `text` is that message."""
     latest = tracker.latest_message or {}
     return decode_query_vector(latest.get(VECTOR_KEY)) if latest.get("text") == text else None
+
+
+def looks_like_noise(text: str) -> bool:
+    """Mostly letter strings no language has, and not one common Dutch word."""
+    tokens = [token for token in words(text) if not token.isdigit()]
+    if not tokens or any(token in STOPWORDS for token in tokens):
+        return not tokens
+    return sum(1 for token in tokens if _NOISE.search(token)) * 2 >= len(tokens)
+
+
+def consecutive_misses(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row were not understood (or were noise)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback" and not looks_like_noise(event.get("text") or ""):
+            break
+        count += 1
+    return count
 
 
 def best_guess(tracker: Tracker) -> str | None:

@@ -10,21 +10,17 @@ miss even when the NLU filed it as out of scope.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, best_guess, latest_text
+from actions.base import ServiceAction, best_guess, latest_text, looks_like_noise
 from actions.knowledge import ActionSearchKnowledge
 from actions.providers import ActionFindProviders
-from bot.knowledge.text import STOPWORDS, words
 from bot.safety import looks_acute
 
 NOT_A_QUESTION = ("out_of_scope", "greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
-# No vowel, five consonants in a row, or one letter three times: "qwq", "sdfgh", "zzz".
-_NOISE = re.compile(r"^[^aeiouy]+$|[^aeiouy\d]{5,}|(\w)\1\1")
 
 
 class ActionHandleFallback(ServiceAction):
@@ -46,14 +42,6 @@ class ActionHandleFallback(ServiceAction):
                 return events
         return self.not_understood(dispatcher, tracker)
 
-    def not_understood(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
-        if consecutive_misses(tracker) < 2:
-            dispatcher.utter_message(response="utter_ask_rephrase")
-        else:
-            dispatcher.utter_message(response="utter_fallback_advisor")
-            self.offer_advisor(dispatcher, tracker, "low_confidence")
-        return []
-
 
 class ActionOutOfScope(ActionHandleFallback):
     """Out of scope, unless it is noise (a miss) or the knowledge base answers it after all."""
@@ -72,24 +60,3 @@ class ActionOutOfScope(ActionHandleFallback):
             return events
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
-
-
-def looks_like_noise(text: str) -> bool:
-    """Mostly letter strings no language has, and not one common Dutch word."""
-    tokens = [token for token in words(text) if not token.isdigit()]
-    if not tokens or any(token in STOPWORDS for token in tokens):
-        return not tokens
-    return sum(1 for token in tokens if _NOISE.search(token)) * 2 >= len(tokens)
-
-
-def consecutive_misses(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood (or were noise)."""
-    count = 0
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback" and not looks_like_noise(event.get("text") or ""):
-            break
-        count += 1
-    return count

@@ -14,12 +14,13 @@ from actions.base import (
     context_of,
     latest_entity,
     latest_text,
+    looks_like_noise,
     query_vector,
     question_text,
 )
 from bot.contract import articles_payload
 from bot.knowledge.context import answer_question, asks_about_reporting
-from bot.knowledge.decision import ANSWER, CLARIFY
+from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.text import words
 from bot.safety import looks_acute
 
@@ -40,6 +41,8 @@ class ActionSearchKnowledge(ServiceAction):
             return self.reply_acute(dispatcher, tracker)
         # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
         events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
+        if decision == NONE and looks_like_noise(text):
+            return self.not_understood(dispatcher, tracker)
         if decision is not None:
             response = CLARIFYING_QUESTION if decision == CLARIFY else "utter_no_articles"
             dispatcher.utter_message(response=response)

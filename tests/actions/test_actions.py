@@ -38,7 +38,7 @@ def test_the_recognised_topic_steers_the_ranking(run_action):
 
 
 def test_a_question_without_matching_articles_says_so(run_action):
-    messages = run_action(ActionSearchKnowledge, make_tracker("qwxz vbnm", "ask_knowledge"))
+    messages = run_action(ActionSearchKnowledge, make_tracker("welke trein rijdt er vanavond naar maastricht", "ask_knowledge"))
     assert responses(messages) == ["utter_no_articles"]
 
 
@@ -294,4 +294,12 @@ def test_noise_twice_ends_with_the_advisor_even_when_the_nlu_calls_it_out_of_sco
     second = run_action(
         ActionOutOfScope, make_tracker("zzkk vvbb", "out_of_scope", history=[user_event("qwq qwq qwq", "out_of_scope")])
     )
+    assert custom(second, "escalation")[0]["reason"] == "low_confidence"
+
+
+def test_noise_the_nlu_read_as_a_question_is_a_miss_too(run_action):
+    first = run_action(ActionSearchKnowledge, make_tracker("qwq qwq", "ask_knowledge"))
+    assert responses(first) == ["utter_ask_rephrase"]
+    history = [user_event("qwq qwq", "ask_knowledge")]
+    second = run_action(ActionSearchKnowledge, make_tracker("zzkk vvbb", "ask_knowledge", history=history))
     assert custom(second, "escalation")[0]["reason"] == "low_confidence"
