@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ServiceAction, context_events, context_of, latest_entity, latest_text, query_vector
+from actions.knowledge import ActionSearchKnowledge
 from bot.contract import providers_payload
 from bot.knowledge.context import find_providers, providers_in_region, serves_region, shown_providers
 from bot.safety import looks_acute
@@ -80,8 +81,11 @@ class ActionProvidersInRegion(ServiceAction):
         return "action_providers_in_region"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        region = latest_entity(tracker, "region") or tracker.get_slot("region")
+        region = latest_entity(tracker, "region")
         context = context_of(tracker)
+        if not region and context.last_query:
+            # No place named ("en dan in de wijk"): a narrowing follow-up of the last question.
+            return ActionSearchKnowledge(self._services).act(dispatcher, tracker, domain)
         if not region:
             dispatcher.utter_message(response="utter_ask_region")
             return []

@@ -303,3 +303,12 @@ def test_noise_the_nlu_read_as_a_question_is_a_miss_too(run_action):
     history = [user_event("qwq qwq", "ask_knowledge")]
     second = run_action(ActionSearchKnowledge, make_tracker("zzkk vvbb", "ask_knowledge", history=history))
     assert custom(second, "escalation")[0]["reason"] == "low_confidence"
+
+
+def test_a_place_type_without_a_place_narrows_the_last_question(run_action):
+    slots = {"last_query": "polarisatie", "topic": "polarisatie"}
+    messages = run_action(ActionProvidersInRegion, make_tracker("en dan in de wijk", "inform_region", slots=slots))
+    assert "polarisatie" in custom(messages, "articles")[0]["items"][0]["topics"]
+    assert responses(run_action(ActionProvidersInRegion, make_tracker("in de regio", "inform_region"))) == [
+        "utter_ask_region"
+    ]
