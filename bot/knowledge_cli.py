@@ -20,7 +20,7 @@ from bot.knowledge.evaluate import (
 from bot.knowledge.hybrid import MODES
 from bot.knowledge.loader import KnowledgeInvalid, load_knowledge
 from bot.knowledge.service import KnowledgeService
-from bot.knowledge.vectors import VectorCache
+from bot.knowledge.vectors import Progress, VectorCache
 from bot.services import build_services
 from bot.store import make_engine, make_sessionmaker
 
@@ -43,18 +43,23 @@ def run(args, settings: Settings) -> int:
     return 2
 
 
-def progress(done: int, total: int, started=time.monotonic()) -> None:
+def progress() -> Progress:
     """One line that updates itself: the first load on a machine embeds every passage."""
-    elapsed = time.monotonic() - started
-    left = elapsed / done * (total - done) if done else 0
-    end = "\n" if done == total else ""
-    print(f"\rPassages inbedden: {done}/{total} (nog ongeveer {left:.0f} s)   ", end=end, flush=True)
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        elapsed = time.monotonic() - started
+        left = elapsed / done * (total - done) if done else 0
+        end = "\n" if done == total else ""
+        print(f"\rPassages inbedden: {done}/{total} (nog ongeveer {left:.0f} s)   ", end=end, flush=True)
+
+    return show
 
 
 def load(settings: Settings, directory) -> int:
     factory = make_sessionmaker(make_engine(settings.db_url))
     try:
-        report = load_knowledge(directory, factory, VectorCache(settings.vector_cache), progress)
+        report = load_knowledge(directory, factory, VectorCache(settings.vector_cache), progress())
     except KnowledgeInvalid as invalid:
         for error in invalid.errors:
             print(f"fout: {error}", file=sys.stderr)
@@ -72,7 +77,7 @@ def load(settings: Settings, directory) -> int:
 def fresh_knowledge(settings: Settings, model: decision.DecisionModel | None = None) -> KnowledgeService:
     """The knowledge files in a new in-memory database, so the figures are of the files."""
     factory = make_sessionmaker(make_engine("sqlite://"))
-    load_knowledge(settings.knowledge_dir, factory, VectorCache(settings.vector_cache), progress)
+    load_knowledge(settings.knowledge_dir, factory, VectorCache(settings.vector_cache), progress())
     return KnowledgeService(factory, decision=model)
 
 
