@@ -7,7 +7,8 @@ from datetime import date
 
 import yaml
 
-from bot.knowledge.decision import ANSWER, CLASSES, DecisionModel, fit
+from bot.knowledge.decision import CLASSES, DecisionModel, fit
+from bot.knowledge.evaluate import DecisionScores, find
 from bot.knowledge.hybrid import Signals
 from bot.knowledge.service import KnowledgeService
 
@@ -20,11 +21,7 @@ THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15)
 
 def signals_of(knowledge: KnowledgeService, rows: list[tuple[dict, str]]) -> list[tuple[Signals, str]]:
     """The ranking signals of each labelled input, searched as the assistant would."""
-    result = []
-    for question, label in rows:
-        find = knowledge.find_providers if question["kind"] == "provider" else knowledge.find_articles
-        result.append((find(question["q"], audience=question.get("audience")).signals, label))
-    return result
+    return [(find(knowledge, question).signals, label) for question, label in rows]
 
 
 def choose_threshold(rows: list[tuple[Signals, str]]) -> tuple[float, dict]:
@@ -42,23 +39,21 @@ def cross_validate(rows: list[tuple[Signals, str]], threshold: float, folds: int
     """Precision and recall of 'answer', and accuracy over the three decisions, on held-out folds."""
     order = list(range(len(rows)))
     random.Random(seed).shuffle(order)
-    confusion = {(expected, decided): 0 for expected in CLASSES for decided in CLASSES}
+    scores = DecisionScores()
     for fold in range(folds):
         held = {index for position, index in enumerate(order) if position % folds == fold}
         model = fit([row for index, row in enumerate(rows) if index not in held], threshold)
         for index in held:
             signals, expected = rows[index]
-            confusion[expected, model.decide(signals)] += 1
-    answered = sum(n for (_, decided), n in confusion.items() if decided == ANSWER)
-    answerable = sum(n for (expected, _), n in confusion.items() if expected == ANSWER)
-    right = confusion[ANSWER, ANSWER]
+            scores.add(expected, model.decide(signals))
+    confusion = {(e, d): scores.counts.get((e, d), 0) for e in CLASSES for d in CLASSES}
     return {
         "answer_threshold": threshold,
         "inputs": len(rows),
         "folds": folds,
-        "answer_precision": round(right / answered, 3) if answered else 0.0,
-        "answer_recall": round(right / answerable, 3) if answerable else 0.0,
-        "accuracy": round(sum(confusion[c, c] for c in CLASSES) / len(rows), 3),
+        "answer_precision": round(scores.precision, 3),
+        "answer_recall": round(scores.recall, 3),
+        "accuracy": round(scores.accuracy, 3),
         "confusion (expected → decided)": {f"{e} → {d}": n for (e, d), n in confusion.items() if n},
     }
 

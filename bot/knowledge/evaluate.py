@@ -67,6 +67,12 @@ def _read(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
+def find(service: KnowledgeService, question: dict, **options):
+    """Searches the articles or providers a labelled question is about, for its audience."""
+    search = service.find_providers if question["kind"] == "provider" else service.find_articles
+    return search(question["q"], **{"audience": question.get("audience"), **options})
+
+
 def evaluate(
     service: KnowledgeService, questions: list[dict], use_audience: bool = True, mode: str = "hybrid"
 ) -> dict[str, Scores]:
@@ -74,8 +80,7 @@ def evaluate(
     results = {"article": Scores(), "provider": Scores(), "all": Scores()}
     for question in questions:
         audience = question.get("audience") if use_audience else None
-        find = service.find_articles if question["kind"] == "article" else service.find_providers
-        ranked = [hit["id"] for hit in find(question["q"], audience=audience, limit=10, mode=mode).items]
+        ranked = [hit["id"] for hit in find(service, question, audience=audience, limit=10, mode=mode).items]
         for key in (question["kind"], "all"):
             results[key].add(question["q"], question["relevant"], ranked)
     return results
@@ -107,20 +112,24 @@ class DecisionScores:
         answerable = self._n(expected=ANSWER)
         return self._n(ANSWER, ANSWER) / answerable if answerable else 0.0
 
+    @property
+    def accuracy(self) -> float:
+        total = self._n()
+        return sum(n for (expected, decided), n in self.counts.items() if expected == decided) / total if total else 0.0
+
 
 def decision_labels(questions: list[dict], not_answerable: list[dict]) -> list[tuple[dict, str]]:
     """(item, expected decision): labelled questions are answerable; vague inputs ask to clarify."""
     rows = [(q, ANSWER) for q in questions]
-    rows += [({"q": item["q"], "kind": "article"}, CLARIFY if item["label"] == "vague" else NONE)
-             for item in not_answerable]  # fmt: skip
+    for item in not_answerable:
+        rows.append(({"q": item["q"], "kind": "article"}, CLARIFY if item["label"] == "vague" else NONE))
     return rows
 
 
 def evaluate_decision(service: KnowledgeService, rows: list[tuple[dict, str]], mode: str = "hybrid"):
     scores = DecisionScores()
     for question, expected in rows:
-        find = service.find_articles if question["kind"] == "article" else service.find_providers
-        scores.add(expected, find(question["q"], audience=question.get("audience"), mode=mode).decision)
+        scores.add(expected, find(service, question, mode=mode).decision)
     return scores
 
 
