@@ -20,7 +20,7 @@ SET_LABELS = {"long": "lange vragen", "short": "korte invoer", "followups": "ver
 # The targets of the benchmark issue; each row of the table is checked against this run.
 F1_TARGET, F1_MARGIN = 0.92, 0.03
 RECALL3_TARGET = 0.90
-THROUGHPUT_RATIO, P95_TARGET_MS = 0.8, 400
+THROUGHPUT_RATIO, P95_TARGET_MS = 1.2, 400  # issue 18: at 10 conversations, ≥ 1.2× bare Rasa
 SEARCH_P95_MS, SEARCH_AT = 20, 5000
 WALL_LIMIT_MIN = 30
 
