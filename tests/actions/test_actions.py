@@ -38,7 +38,8 @@ def test_the_recognised_topic_steers_the_ranking(run_action):
 
 
 def test_a_question_without_matching_articles_says_so(run_action):
-    messages = run_action(ActionSearchKnowledge, make_tracker("welke trein rijdt er vanavond naar maastricht", "ask_knowledge"))
+    tracker = make_tracker("welke trein rijdt er vanavond naar maastricht", "ask_knowledge")
+    messages = run_action(ActionSearchKnowledge, tracker)
     assert responses(messages) == ["utter_no_articles"]
 
 
