@@ -13,9 +13,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, latest_entity
+from actions.base import ServiceAction, latest_entity, latest_text
+from actions.knowledge import ActionSearchKnowledge
 from bot.advisors.accounts import AccountService
 from bot.contract import escalation_payload
+from bot.safety import assess
 
 REASON_BY_INTENT = {"request_human": "user_request", "feedback_negative": "negative_feedback"}
 
@@ -62,6 +64,10 @@ class ActionAcuteDanger(ServiceAction):
         return "action_acute_danger"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        text = latest_text(tracker)
+        if assess(text, nlu_acute=True) == "worrying":
+            # The NLU heard danger, but the text says it is a joke, past, supposed or on a screen.
+            return ActionSearchKnowledge(self._services).reply_worrying(dispatcher, tracker, text)
         return self.reply_acute(dispatcher, tracker)
 
 

@@ -22,7 +22,7 @@ from bot.contract import articles_payload
 from bot.knowledge.context import answer_question, asks_about_reporting
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.text import words
-from bot.safety import looks_acute
+from bot.safety import assess
 
 # When the NLU did not read a knowledge question (a concern, or not understood), the
 # search alone must be surer before it answers: a wrong answer there misleads most.
@@ -37,8 +37,11 @@ class ActionSearchKnowledge(ServiceAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         text = question_text(tracker)
-        if looks_acute(text):
+        verdict = assess(text)
+        if verdict == "acute":
             return self.reply_acute(dispatcher, tracker)
+        if verdict == "worrying":
+            return self.reply_worrying(dispatcher, tracker, text)
         # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
         events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
         if decision == NONE and looks_like_noise(text):
@@ -76,6 +79,15 @@ class ActionSearchKnowledge(ServiceAction):
             dispatcher.utter_message(response="utter_articles_followup")
         return context_events(context, reply.context), None
 
+    def reply_worrying(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        """Worrying but not imminent (a joke about an attack, a shared video): no 112,
+        but the best articles and the Advieslijn, with a ticket for the advisors."""
+        events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
+        if decision is not None:
+            dispatcher.utter_message(response=CLARIFYING_QUESTION)
+        self.offer_advisor(dispatcher, tracker, "complex_case")
+        return events
+
     @staticmethod
     def offer_sub_themes(dispatcher: CollectingDispatcher, articles: list[dict]) -> None:
         """A bare topic word: the titles of its best articles as a short choice to narrow down."""
@@ -91,8 +103,11 @@ class ActionClarifyConcern(ActionSearchKnowledge):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         text = latest_text(tracker)
-        if looks_acute(text):
+        verdict = assess(text)
+        if verdict == "acute":
             return self.reply_acute(dispatcher, tracker)
+        if verdict == "worrying":
+            return self.reply_worrying(dispatcher, tracker, text)
         events, decision = self.answer(dispatcher, tracker, text)
         if decision is not None:
             dispatcher.utter_message(response=CLARIFYING_QUESTION)

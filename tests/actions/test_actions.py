@@ -313,3 +313,17 @@ def test_a_place_type_without_a_place_narrows_the_last_question(run_action):
     assert responses(run_action(ActionProvidersInRegion, make_tracker("in de regio", "inform_region"))) == [
         "utter_ask_region"
     ]
+
+
+def test_a_worrying_but_not_imminent_concern_gets_articles_and_the_advisor_not_112(run_action):
+    text = "een leerling deelde een onthoofdingsvideo in de klassenapp"
+    for action, intent in ((ActionClarifyConcern, "describe_concern"), (ActionAcuteDanger, "acute_danger")):
+        messages = run_action(action, make_tracker(text, intent))
+        assert "utter_acute_112" not in responses(messages)
+        assert custom(messages, "articles") and custom(messages, "escalation")[0]["reason"] == "complex_case"
+        assert custom(messages, "escalation")[0]["emergency"] is None
+
+
+def test_a_joke_about_an_attack_the_nlu_called_acute_gets_no_112(run_action):
+    tracker = make_tracker("hij zei lachend dat hij de school wil opblazen, maar het was een grap", "acute_danger")
+    assert "utter_acute_112" not in responses(run_action(ActionAcuteDanger, tracker))
