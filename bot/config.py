@@ -44,6 +44,7 @@ class Settings:
     public_url: str
     escalation_retention_days: int
     vector_cache: Path
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def action_url(self) -> str:
@@ -81,5 +82,10 @@ def load_settings() -> Settings:
         public_url=_env("JEP_PUBLIC_URL", f"http://{host}:{web_port}"),
         escalation_retention_days=int(_env("JEP_ESCALATION_RETENTION_DAYS", "90")),
         vector_cache=Path(_env("JEP_VECTOR_CACHE", str(var / "cache" / "passage-vectors.sqlite"))),
-        allowed_origins=tuple(o.strip() for o in _env("JEP_ALLOWED_ORIGINS", own_origins).split(",") if o.strip()),
+        allowed_origins=_list(_env("JEP_ALLOWED_ORIGINS", own_origins)),
+        trusted_proxies=_list(_env("JEP_TRUSTED_PROXIES", "")),
     )
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(",") if item.strip())
