@@ -71,7 +71,7 @@ class ActionSearchKnowledge(ServiceAction):
         vector = query_vector(tracker, text)
         reply = answer_question(knowledge, text, context, topic, vector, accept=accept, min_confidence=min_confidence)
         if not reply.found.answered:
-            return [], reply.found.decision
+            return context_events(context, reply.context), reply.found.decision
         dispatcher.utter_message(json_message=articles_payload(text, reply.found.items))
         if len(words(text)) <= BARE_TOPIC_WORDS and knowledge.topics_in(text):
             self.offer_sub_themes(dispatcher, reply.found.items)

@@ -28,9 +28,13 @@ _LEANS = re.compile(
 # Whether and where to report or share a concern.
 _REPORT = re.compile(
     r"\b(meld\w*|doorgeven|doorgegeven|door te geven|delen|inlichten|aangifte|informeren|inschakelen|"
-    r"aankaarten|bespreken met)\b"
+    r"aankaarten|bespreken met|doorvertellen|waarschuwen|beroepsgeheim|zwijgplicht|geheimhouding\w*)\b"
+    r"|\bvertrouwen\b.*\b(breken|beschamen|schenden)\b"
 )
 REPORT_TOPIC = "samenwerken"
+# Articles on sharing a concern: with whom (samenwerken) and what the rules allow (privacy).
+SHARING_TOPICS = frozenset({REPORT_TOPIC, "privacy"})
+REPORT_CANDIDATES = 20
 LEANING_WORDS = 10  # a message with more words than this stands on its own
 
 
@@ -81,8 +85,8 @@ def answer_question(
     audience = knowledge.audience_for(context.setting)
     leaning = bool(context.last_query) and leans_on_context(text)
     if context.last_query and asks_about_reporting(text):
-        # "Moet ik dat melden?": the articles on sharing concerns, for this setting.
-        found = knowledge.find_articles(text, topic=REPORT_TOPIC, audience=audience, vector=vector, mode=mode)
+        # "Moet ik dat melden?": the articles on sharing concerns, for this case and setting.
+        found = _sharing_articles(knowledge, text, audience, vector, mode)
         if found.items:
             # Asked right after a case: the kind of question is known, whatever its words.
             found = replace(found, decision=ANSWER)
@@ -102,6 +106,19 @@ def answer_question(
         if together.answered:
             return Reply(together, joined, _after_articles(context, joined, together))
     return Reply(alone, text, _after_articles(context, text, alone, new_topic=topic))
+
+
+def _sharing_articles(knowledge, text, audience, vector, mode) -> Found:
+    """The articles on sharing a concern that fit the question best.
+
+    Ranked on the question alone: joined with the case, the case's words outweigh
+    the few that say what is asked ("mag ik dat doorvertellen?").
+    """
+    ranked = knowledge.find_articles(
+        text, topic=REPORT_TOPIC, audience=audience, limit=REPORT_CANDIDATES, vector=vector, mode=mode
+    )
+    sharing = [a for a in ranked.items if SHARING_TOPICS & set(a["topics"])]
+    return replace(ranked, items=(sharing or ranked.items)[:5])
 
 
 def find_providers(
@@ -163,7 +180,8 @@ def _after_articles(
     context: Context, query: str, found: Found, new_topic: str | None = None, keep_query: bool = False
 ) -> Context:
     if not found.answered:
-        return context
+        # A question asked to clarify is still the subject: the reply to it is read together with it.
+        return replace(context, last_query=query[-MAX_QUERY:]) if found.decision == CLARIFY else context
     top_topic = found.items[0]["topics"][0] if found.items[0]["topics"] else None
     topic = new_topic or (context.topic if keep_query else top_topic) or context.topic
     changed = topic != context.topic

@@ -1,6 +1,9 @@
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.base import latest_text, question_text
+from actions.base import CLARIFYING_QUESTION, latest_text, question_text
 from actions.escalation import ActionAcuteDanger, ActionEscalate, ActionTellHours
 from actions.fallback import ActionHandleFallback, ActionOutOfScope
 from actions.knowledge import ActionClarifyConcern, ActionExplainPrivacy, ActionSearchKnowledge
@@ -327,3 +330,18 @@ def test_a_worrying_but_not_imminent_concern_gets_articles_and_the_advisor_not_1
 def test_a_joke_about_an_attack_the_nlu_called_acute_gets_no_112(run_action):
     tracker = make_tracker("hij zei lachend dat hij de school wil opblazen, maar het was een grap", "acute_danger")
     assert "utter_acute_112" not in responses(run_action(ActionAcuteDanger, tracker))
+
+
+def test_a_concern_that_gets_a_clarifying_question_stays_the_subject(services):
+    text = "ik maak me zorgen over een leerling"
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionClarifyConcern(services).run(dispatcher, make_tracker(text, "describe_concern"), {}))
+    assert responses(dispatcher.messages) == [CLARIFYING_QUESTION]
+    assert [e["value"] for e in events if e["name"] == "last_query"] == [text]
+
+
+def test_asking_whether_to_break_a_confidence_gets_the_articles_on_sharing(run_action):
+    slots = {"last_query": "jongere vertelt in vertrouwen dat zijn broer wapens verzamelt", "topic": "signalen"}
+    tracker = make_tracker("mag ik zijn vertrouwen dan breken", "ask_knowledge", slots=slots)
+    [payload] = custom(run_action(ActionSearchKnowledge, tracker), "articles")
+    assert all({"samenwerken", "privacy"} & set(item["topics"]) for item in payload["items"])
