@@ -92,7 +92,7 @@ def test_short_inputs_and_follow_ups_rank_well(services):
     assert evaluate(services.knowledge, sets["long"])["article"].recall3 >= 0.92
     conversations = read_questions(ROOT / "tests" / "search" / "followups")
     assert len(conversations) >= 60
-    assert evaluate_followups(services.knowledge, conversations).recall3 >= 0.85
+    assert evaluate_followups(services.knowledge, conversations).recall3 >= 0.90  # issue 18
 
 
 def test_hybrid_beats_either_signal_alone_on_short_inputs(services):
