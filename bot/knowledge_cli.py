@@ -119,7 +119,8 @@ def row(mode: str, label: str, scores) -> str:
 def fit_decision(settings: Settings, sets: Path) -> int:
     """Fits the decision on every labelled input, reports 5-fold figures, writes decision.yml."""
 
-    knowledge = fresh_knowledge(settings)
+    # Only the signals are read here: the model in decision.yml may be of other features.
+    knowledge = fresh_knowledge(settings, decision.without_opinion())
     questions = question_sets(sets / "questions")
     labelled = decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
     rows = signals_of(knowledge, labelled)

@@ -21,7 +21,9 @@ from bot.knowledge.hybrid import Signals
 
 ANSWER, CLARIFY, NONE = "answer", "clarify", "none"
 CLASSES = (ANSWER, CLARIFY, NONE)
-FEATURES = ("dense_top", "dense_gap", "lexical_top", "coverage", "log_words", "topic_agrees", "specificity")
+FEATURES = (
+    "dense_top", "dense_gap", "lexical_top", "coverage", "log_words", "topic_agrees", "specificity", "keyword_hit"
+)
 MODEL_FILE = Path(__file__).with_name("decision.yml")
 
 
@@ -35,6 +37,7 @@ def features(signals: Signals) -> np.ndarray:
             math.log1p(signals.words),
             signals.topic_agrees,
             signals.specificity,
+            signals.keyword_hit,
         ]
     )
 
@@ -73,6 +76,12 @@ class DecisionModel:
             "intercept": self.intercept.round(6).tolist(),
             "answer_threshold": self.answer_threshold,
         }
+
+
+def without_opinion() -> DecisionModel:
+    """Equal odds for every class: for code that only reads the signals, such as fitting."""
+    zeros = np.zeros(len(FEATURES))
+    return DecisionModel(zeros, np.ones(len(FEATURES)), np.zeros((len(CLASSES), len(FEATURES))), np.zeros(len(CLASSES)))
 
 
 def load_model(path: Path = MODEL_FILE) -> DecisionModel:

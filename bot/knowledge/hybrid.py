@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.knowledge.search import SearchIndex
+from bot.knowledge.search import Document, SearchIndex
 from bot.knowledge.text import STOPWORDS, words
 
 MODES = ("hybrid", "bm25", "dense")
@@ -50,6 +50,7 @@ class Signals:
     words: int  # content words in the question
     specificity: float  # idf of the question's rarest known term, as a share of the highest idf possible
     topic_agrees: float  # 1 when a topic word in the question is a topic of the best document
+    keyword_hit: float = 0.0  # 1 when one of the best document's editors' keywords is in the question
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,12 @@ class Ranking:
     ids: list[str]  # best first
     scores: list[float]  # 0..1, for display
     signals: Signals
+
+
+def names_a_keyword(text: str, document: Document) -> bool:
+    """Whether the question names one of the document's keywords ("runen", "1488") as whole words."""
+    padded = f" {' '.join(words(text))} "
+    return any(f" {phrase} " in padded for phrase in document.keywords)
 
 
 def rank(
@@ -98,6 +105,7 @@ def rank(
         words=sum(1 for word in words(text) if word not in STOPWORDS),
         specificity=lexical.specificity(terms),
         topic_agrees=float(top is not None and bool(mentioned_topics & set(lexical.documents[top].topics))),
+        keyword_hit=float(top is not None and names_a_keyword(text, lexical.documents[top])),
     )
     peak = float(fused[top]) if top is not None else 1.0
     return Ranking(

@@ -32,6 +32,7 @@ class Document:
     fields: dict[str, str]
     topics: tuple[str, ...]
     audiences: tuple[str, ...]
+    keywords: tuple[str, ...] = ()  # the editors' search words and phrases, folded
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def _build(session, version: int) -> Catalogue:
             "topics": topic_text(row.topics[1:]),
             "body": row.body,
         }
-        article_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences)))
+        article_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
         article_vectors.append(vectors(article_passages(articles[row.id])))
 
     providers, provider_docs, provider_vectors = {}, [], []
@@ -195,7 +195,7 @@ def _build(session, version: int) -> Catalogue:
             "topic": topic_text(row.topics[:1]),
             "topics": topic_text(row.topics[1:]),
         }
-        provider_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences)))
+        provider_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
         provider_vectors.append(vectors(provider_passages(providers[row.id])))
 
     return Catalogue(
@@ -210,6 +210,10 @@ def _build(session, version: int) -> Catalogue:
         topic_words=_lexicon(topics.values()),
         audience_words=_lexicon(audiences.values()),
     )
+
+
+def _phrases(keywords: list[str]) -> tuple[str, ...]:
+    return tuple(phrase for phrase in (" ".join(words(k)) for k in keywords) if phrase)
 
 
 def _lexicon(rows) -> dict[str, str]:

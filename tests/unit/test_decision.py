@@ -7,7 +7,8 @@ import numpy as np
 from bot.config import ROOT
 from bot.knowledge.decision import ANSWER, CLARIFY, CLASSES, FEATURES, NONE, DecisionModel, load_model
 from bot.knowledge.evaluate import decision_labels, evaluate_decision, question_sets, read_questions
-from bot.knowledge.hybrid import Signals
+from bot.knowledge.hybrid import Signals, names_a_keyword
+from bot.knowledge.search import Document
 
 SEARCH = ROOT / "tests" / "search"
 
@@ -54,3 +55,16 @@ def test_the_fitted_model_answers_questions_and_declines_the_rest(services):
     rows = decision_labels(sets["long"] + sets["short"], read_questions(SEARCH / "decision"))
     scores = evaluate_decision(services.knowledge, rows)
     assert scores.precision >= 0.95 and scores.recall >= 0.90
+
+
+def test_naming_a_keyword_of_the_best_article_raises_the_odds_of_answering():
+    model = load_model()
+    assert model.probabilities(signals(keyword_hit=1.0))[ANSWER] > model.probabilities(signals())[ANSWER]
+
+
+def test_a_keyword_is_named_only_as_whole_words():
+    document = Document("codes", {"title": "Codes"}, (), (), keywords=("88", "andrew tate"))
+    assert names_a_keyword("Wie is Andrew Tate?", document)
+    assert names_a_keyword("88 op zijn jas", document)
+    assert not names_a_keyword("geboren in 1988", document)
+    assert not names_a_keyword("andrew", document)
