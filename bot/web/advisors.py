@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,9 +22,11 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 
-from bot.advisors.accounts import AccountLocked, AccountService
+from bot.advisors.accounts import AccountService
 from bot.advisors.audit import AuditLog
 from bot.advisors.sessions import ABSOLUTE, SessionStore
+from bot.advisors.throttle import LoginThrottled
+from bot.client_address import client_address
 from bot.config import Settings
 from bot.escalation.lifecycle import EscalationInbox, TransitionError, UnknownTicket
 from bot.escalation.relay import LiveRelay, RelayError
@@ -149,6 +152,12 @@ def cross_site(request) -> bool:
     return bool(origin) and origin != f"{request.scheme}://{request.host}"
 
 
+def wait_in_words(seconds: int) -> str:
+    if seconds == 1:
+        return "1 seconde"
+    return f"{seconds} seconden" if seconds < 120 else f"{math.ceil(seconds / 60)} minuten"
+
+
 def register_advisor_routes(
     app: Sanic,
     settings: Settings,
@@ -186,14 +195,19 @@ def register_advisor_routes(
             return refuse(request, 403, "Inloggen kan alleen vanaf deze website.")
         username = request.form.get("username") or ""
         back = after_login(request.form.get("volgende"))
+        address = client_address(request.remote_addr or request.ip, request.headers.get("x-forwarded-for"),
+                                  settings.trusted_proxies)  # fmt: skip
+        # Unknown and known names take the same path and get the same answers, in the same time.
         try:
-            account = await asyncio.to_thread(accounts.verify, username, request.form.get("password") or "")
-        except AccountLocked as locked:
-            until = locked.until.replace(tzinfo=timezone.utc).astimezone(context.zone).strftime("%H:%M")
+            account = await asyncio.to_thread(accounts.login, username, request.form.get("password") or "", address)
+        except LoginThrottled as wait:
             message = (
-                f"Na te veel mislukte pogingen is dit account geblokkeerd tot {until}. Probeer het daarna opnieuw."
+                "Er is te vaak geprobeerd in te loggen. "
+                f"Wacht {wait_in_words(wait.seconds)} en probeer het dan opnieuw."
             )
-            return context.page(request, "login.html", status=429, error=message, username=username, back=back)
+            reply = context.page(request, "login.html", status=429, error=message, username=username, back=back)
+            reply.headers["Retry-After"] = str(wait.seconds)
+            return reply
         if account is None:
             message = "De gebruikersnaam of het wachtwoord klopt niet."
             return context.page(request, "login.html", status=401, error=message, username=username, back=back)
