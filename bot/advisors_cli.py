@@ -9,7 +9,7 @@ from bot.advisors.accounts import AccountError, AccountService
 from bot.config import Settings
 from bot.store import make_engine, make_sessionmaker
 
-ROLE_NAMES = {"advisor": "adviseur", "maintainer": "beheerder"}
+ROLE_NAMES = {"advisor": "adviseur", "lead": "teamleider", "maintainer": "beheerder"}
 
 
 def run(args, settings: Settings) -> int:

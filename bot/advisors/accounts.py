@@ -18,7 +18,9 @@ from sqlalchemy.orm import sessionmaker
 from bot.advisors.throttle import LoginThrottle
 from bot.store import Advisor, unit_of_work
 
-ROLES = ("advisor", "maintainer")
+# A lead is an advisor who may also close or answer escalations a colleague holds.
+LEAD = "lead"
+ROLES = ("advisor", LEAD, "maintainer")
 MIN_PASSWORD_LENGTH = 12
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
 
@@ -63,7 +65,7 @@ class AccountService:
                 "streepje of liggend streepje."
             )
         if role not in ROLES:
-            raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor' of 'maintainer'.")
+            raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor', 'lead' of 'maintainer'.")
         if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
             raise AccountError(f"Het wachtwoord is te kort: gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
         taken = AccountError(f"De gebruikersnaam '{name}' is al in gebruik. Kies een andere naam.")

@@ -22,20 +22,20 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 
-from bot.advisors.accounts import AccountService
+from bot.advisors.accounts import LEAD, AccountService
 from bot.advisors.audit import AuditLog
 from bot.advisors.sessions import ABSOLUTE, SessionStore
 from bot.advisors.throttle import LoginThrottled
 from bot.client_address import client_address
 from bot.config import Settings
-from bot.escalation.lifecycle import EscalationInbox, TransitionError, UnknownTicket
+from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
 from bot.escalation.relay import LiveRelay, RelayError
 from bot.services import Services
 
 COOKIE = "jep_adviseur"
 LOGIN = "/adviseurs/login"
 RETURN_PATH = re.compile(r"/(adviseurs|beheer)(/[A-Za-z0-9_.-]+)*")
-INBOX_ROLES = ("advisor", "maintainer")
+INBOX_ROLES = ("advisor", LEAD, "maintainer")
 REASONS = {
     "acute": "Acuut gevaar",
     "user_request": "Vraagt om een adviseur",
@@ -253,13 +253,15 @@ def register_advisor_routes(
         except UnknownTicket:
             return None
 
-    async def detail_page(request, ticket: str, error: str | None = None):
+    async def detail_page(request, ticket: str, error: str | None = None, status: int = 409):
         item = await opened(request, ticket, "page")
         if item is None:
             return refuse(request, 404, f"Escalatie {ticket} bestaat niet (meer).")
+        advisor = request.ctx.advisor
         return context.page(
-            request, "escalation.html", status=409 if error else 200, item=item, who=WHO, payloads=PAYLOADS, error=error
-        )
+            request, "escalation.html", status=status if error else 200, item=item, who=WHO, payloads=PAYLOADS,
+            error=error, may_finish=may_finish(item, advisor.username, advisor.role == LEAD),
+        )  # fmt: skip
 
     @app.get("/adviseurs/escalaties/<ticket>")
     @signed_in
@@ -288,11 +290,13 @@ def register_advisor_routes(
             return response.json({"error": f"Escalatie {ticket} bestaat niet (meer)."}, status=404)
         return response.json(item)
 
-    async def act(request, ticket: str, step, *args):
+    async def act(request, ticket: str, step, *args, **kwargs):
         try:
-            await asyncio.to_thread(step, ticket, request.ctx.advisor.username, *args)
+            await asyncio.to_thread(step, ticket, request.ctx.advisor.username, *args, **kwargs)
         except UnknownTicket as missing:
             return refuse(request, 404, str(missing))
+        except NotHolder as refused:
+            return await detail_page(request, ticket, error=str(refused), status=403)
         except TransitionError as error:
             return await detail_page(request, ticket, error=str(error))
         return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}", status=303)
@@ -310,7 +314,7 @@ def register_advisor_routes(
     @app.post("/adviseurs/escalaties/<ticket>/close")
     @signed_in
     async def advisors_close(request, ticket: str):
-        closed = await act(request, ticket, inbox.close)
+        closed = await act(request, ticket, inbox.close, lead=request.ctx.advisor.role == LEAD)
         item = await asyncio.to_thread(inbox.get, ticket) if closed.status == 303 else None
         if item and item["mode"] == "live":
             try:  # the conversation goes back to the bot
@@ -324,18 +328,20 @@ def register_advisor_routes(
     async def advisors_reply(request, ticket: str):
         """Live mode: the advisor's words go to the professional's open chat."""
         text = (request.form.get("text") or "").strip()
+        advisor = request.ctx.advisor
         try:
-            item = await asyncio.to_thread(inbox.get, ticket)
+            conversation = await asyncio.to_thread(inbox.live_conversation, ticket, advisor.username,
+                                                   advisor.role == LEAD)  # fmt: skip
         except UnknownTicket as missing:
             return refuse(request, 404, str(missing))
-        if item["mode"] != "live" or item["status"] != "claimed":
-            return await detail_page(
-                request, ticket, error="Antwoorden kan alleen in een live chat die je hebt opgepakt."
-            )
+        except NotHolder as refused:
+            return await detail_page(request, ticket, error=str(refused), status=403)
+        except TransitionError as error:
+            return await detail_page(request, ticket, error=str(error))
         if not text:
             return await detail_page(request, ticket, error="Typ eerst een bericht.")
         try:
-            await asyncio.to_thread(relay.say, item["conversation_id"], text[:2000])
+            await asyncio.to_thread(relay.say, conversation, text[:2000])
         except RelayError as error:
             return await detail_page(request, ticket, error=str(error))
         return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}#antwoord", status=303)

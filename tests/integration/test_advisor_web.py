@@ -27,6 +27,7 @@ from tests.integration.conftest import running
 PORT = 18280
 PASSWORD = "een-lang-proefwachtwoord"
 ACUTE, CALLBACK, OTHER = "E-2026-000001", "E-2026-000002", "E-2026-000003"
+HELD, LIVE = "E-2026-000004", "E-2026-000005"
 XSS_USER = "<img src=x onerror=alert(1)> help"
 XSS_BOT = "<script>alert(2)</script> antwoord"
 TIMED = 15  # login attempts per kind in the timing comparison
@@ -47,6 +48,8 @@ def web(tmp, factory):
     accounts = AccountService(factory)
     accounts.add("anna", PASSWORD)
     accounts.add("slot", PASSWORD)
+    accounts.add("bram", PASSWORD)
+    accounts.add("lotte", PASSWORD, role="lead")
     for n in range(TIMED):
         accounts.add(f"tijd{n:02d}", PASSWORD)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -56,6 +59,8 @@ def web(tmp, factory):
             Escalation(ticket=CALLBACK, reason="user_request", mode="callback", conversation_id="terugbellen",
                        created_at=now, callback_phone="0612345678", callback_moment="vanmiddag"),
             Escalation(ticket=OTHER, reason="low_confidence", mode="phone", conversation_id="ander", created_at=now),
+            Escalation(ticket=HELD, reason="complex_case", mode="phone", conversation_id="vast", created_at=now),
+            Escalation(ticket=LIVE, reason="user_request", mode="live", conversation_id="live", created_at=now),
         ])  # fmt: skip
     store = SQLTrackerStore(Domain.empty(), db=str(tmp / "tracker.db"))
     at = time.time()
@@ -155,6 +160,30 @@ def test_claim_note_close(web):
     assert detail["status"] == "closed" and detail["claimed_by"] == "anna"
     assert [n["text"] for n in detail["notes"]] == ["Teruggebeld."]
     assert CALLBACK not in [i["ticket"] for i in session.get(f"{web}/api/escalations", timeout=10).json()["items"]]
+
+
+def test_only_the_holder_or_a_lead_closes_or_answers(web):
+    anna, bram, lotte = login(web), login(web, "bram"), login(web, "lotte")
+    for ticket in (HELD, LIVE):
+        assert anna.post(f"{web}/adviseurs/escalaties/{ticket}/claim", data={"csrf": csrf_of(anna, web, ticket)},
+                         timeout=10).ok  # fmt: skip
+    token = csrf_of(bram, web, HELD)
+    page = bram.get(f"{web}/adviseurs/escalaties/{HELD}", timeout=10).text
+    assert ">Sluiten</button>" not in page and "Alleen anna of een teamleider kan hem sluiten." in page
+    reply = bram.post(f"{web}/adviseurs/escalaties/{HELD}/close", data={"csrf": token}, timeout=10)
+    assert reply.status_code == 403 and "in behandeling bij anna. Alleen anna of een teamleider" in reply.text
+    reply = bram.post(f"{web}/adviseurs/escalaties/{LIVE}/reply", data={"csrf": token, "text": "Hallo"}, timeout=10)
+    assert reply.status_code == 403 and "kan in dit gesprek antwoorden" in reply.text
+    assert bram.get(f"{web}/adviseurs/escalaties/{LIVE}", timeout=10).text.count('id="reply-text"') == 0
+    assert status_of(anna, web, HELD) == "claimed"
+    note = bram.post(f"{web}/adviseurs/escalaties/{HELD}/note", data={"csrf": token, "text": "Collega gesproken."},
+                     allow_redirects=False, timeout=10)  # fmt: skip
+    assert note.status_code == 303  # notes stay open to colleagues
+    lead_token = csrf_of(lotte, web, HELD)
+    assert ">Sluiten</button>" in lotte.get(f"{web}/adviseurs/escalaties/{HELD}", timeout=10).text
+    reply = lotte.post(f"{web}/adviseurs/escalaties/{HELD}/close", data={"csrf": lead_token}, allow_redirects=False,
+                       timeout=10)  # fmt: skip
+    assert reply.status_code == 303 and status_of(anna, web, HELD) == "closed"
 
 
 def test_every_opened_escalation_is_in_the_audit_log(web, factory):

@@ -64,6 +64,7 @@ def test_clear_refusals_when_adding(accounts):
     with pytest.raises(AccountError, match="gebruikersnaam"):
         accounts.add("<b>", PASSWORD)
     assert accounts.add("bram", PASSWORD, role="maintainer").role == "maintainer"
+    assert accounts.add("lotte", PASSWORD, role="lead").role == "lead"
 
 
 def test_login_takes_the_same_answer_path_for_unknown_names(accounts):
