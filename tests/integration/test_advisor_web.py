@@ -4,6 +4,7 @@ the claim → note → close flow, the audit log, login throttling, and escaping
 The app trusts 127.0.0.1 as a proxy, so a test can speak for any client address with
 X-Forwarded-For; requests without it count for 127.0.0.1."""
 import asyncio
+import http.client
 import os
 import re
 import statistics
@@ -259,6 +260,29 @@ def test_a_wrong_password_takes_as_long_for_an_unknown_name(web):
         if abs(known - unknown) < 0.020:
             break
     assert abs(known - unknown) < 0.020
+
+
+def raw_status(web: str, path: str, method: str = "GET") -> int:
+    """The status for a path sent exactly as written (requests would tidy up "..")."""
+    connection = http.client.HTTPConnection(web.removeprefix("http://"), timeout=10)
+    try:
+        connection.request(method, path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_under_static_only_files_are_served_and_the_rest_is_404(web):
+    for path in ["/static", "/static/", "/static/vendor/", "/static/vendor", "/static/../", "/static/%2e%2e/",
+                 "/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static//etc/passwd",
+                 "/static/%00", "/static/nope.js"]:  # fmt: skip
+        assert raw_status(web, path) == 404, path
+    assert raw_status(web, "/static/vendor/", "HEAD") == 404
+    reply = requests.get(f"{web}/static/vendor/socket.io-4.8.1.min.js", timeout=10)
+    assert reply.ok and reply.headers["content-type"] == "text/javascript; charset=utf-8"
+    again = requests.get(f"{web}/static/vendor/socket.io-4.8.1.min.js", timeout=10,
+                         headers={"If-Modified-Since": reply.headers["last-modified"]})  # fmt: skip
+    assert again.status_code == 304
 
 
 def test_login_returns_to_the_page_asked_for_and_only_to_ours(web):
