@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from getpass import getpass
 
 from bot.advisors.accounts import AccountError, AccountService
 from bot.config import Settings
 from bot.store import make_engine, make_sessionmaker
 
-ROLE_NAMES = {"advisor": "adviseur", "maintainer": "beheerder"}
+ROLE_NAMES = {"advisor": "adviseur", "lead": "teamleider", "maintainer": "beheerder"}
 
 
 def run(args, settings: Settings) -> int:
@@ -31,12 +30,9 @@ def run(args, settings: Settings) -> int:
         rows = accounts.all()
         if not rows:
             print("Er zijn nog geen accounts. Maak er een met: python -m bot advisors add <gebruikersnaam>")
-        now = datetime.utcnow()
         for account in rows:
             seen = f"{account.last_seen_at:%Y-%m-%d %H:%M} UTC" if account.last_seen_at else "nog nooit"
-            locked = account.locked_until and account.locked_until > now
-            note = f"\tgeblokkeerd tot {account.locked_until:%H:%M} UTC" if locked else ""
-            print(f"{account.username}\t{ROLE_NAMES[account.role]}\tlaatst gezien: {seen}{note}")
+            print(f"{account.username}\t{ROLE_NAMES[account.role]}\tlaatst gezien: {seen}")
         return 0
     return 2
 

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     add = advisors.add_parser("add", help="een account aanmaken (het wachtwoord wordt gevraagd)")
     add.add_argument("username")
-    add.add_argument("--role", choices=("advisor", "maintainer"), default="advisor")
+    add.add_argument("--role", choices=("advisor", "lead", "maintainer"), default="advisor")
     advisors.add_parser("list", help="alle accounts tonen")
 
     # --- review and model (bot/training_cli.py) ---

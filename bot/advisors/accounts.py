@@ -1,4 +1,4 @@
-"""Advisor accounts: argon2 password hashes, a lockout after repeated failures, who is online.
+"""Advisor accounts: argon2 password hashes, logins throttled with back-off, who is online.
 
 Times are naive UTC, like every other column of the project's own tables.
 """
@@ -8,20 +8,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.advisors.throttle import LoginThrottle
 from bot.store import Advisor, unit_of_work
 
-ROLES = ("advisor", "maintainer")
+# A lead is an advisor who may also close or answer escalations a colleague holds.
+LEAD = "lead"
+ROLES = ("advisor", LEAD, "maintainer")
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
 
 
@@ -29,22 +29,15 @@ class AccountError(ValueError):
     """A refusal the person creating an account can act on; the message is Dutch."""
 
 
-class AccountLocked(Exception):
-    def __init__(self, until: datetime):
-        super().__init__(f"locked until {until:%H:%M} UTC")
-        self.until = until
-
-
 @dataclass(frozen=True)
 class Account:
     username: str
     role: str
     last_seen_at: datetime | None = None
-    locked_until: datetime | None = None
 
 
 def _account(row: Advisor) -> Account:
-    return Account(row.username, row.role, row.last_seen_at, row.locked_until)
+    return Account(row.username, row.role, row.last_seen_at)
 
 
 def normalise(username: str) -> str:
@@ -52,17 +45,17 @@ def normalise(username: str) -> str:
 
 
 class AccountService:
-    def __init__(self, factory: sessionmaker, hasher: PasswordHasher | None = None, clock=None):
+    def __init__(self, factory: sessionmaker, hasher: PasswordHasher | None = None, clock=None,
+                 throttle: LoginThrottle | None = None):  # fmt: skip
         self.factory = factory
         self.hasher = hasher or PasswordHasher()
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.throttle = throttle or LoginThrottle(factory, self.clock)
+        # Made now, not on the first unknown name, so that attempt costs no extra hash either.
+        self._dummy_hash = self.hasher.hash("geen-account-met-deze-naam")
 
     def _now(self) -> datetime:
         return self.clock().astimezone(timezone.utc).replace(tzinfo=None)
-
-    @cached_property
-    def _dummy_hash(self) -> str:
-        return self.hasher.hash("geen-account-met-deze-naam")
 
     def add(self, username: str, password: str, role: str = "advisor") -> Account:
         name = normalise(username)
@@ -72,7 +65,7 @@ class AccountService:
                 "streepje of liggend streepje."
             )
         if role not in ROLES:
-            raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor' of 'maintainer'.")
+            raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor', 'lead' of 'maintainer'.")
         if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
             raise AccountError(f"Het wachtwoord is te kort: gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
         taken = AccountError(f"De gebruikersnaam '{name}' is al in gebruik. Kies een andere naam.")
@@ -81,43 +74,36 @@ class AccountService:
                 if session.execute(select(Advisor.id).where(Advisor.username == name)).first():
                     raise taken
                 row = Advisor(username=name, password_hash=self.hasher.hash(password), role=role,
-                              created_at=self._now(), failed_logins=0)  # fmt: skip
+                              created_at=self._now())  # fmt: skip
                 session.add(row)
         except IntegrityError:  # created by someone else between our check and our insert
             raise taken from None
         return _account(row)
 
+    def login(self, username: str, password: str, address: str) -> Account | None:
+        """The account if the password is right, None if not; LoginThrottled while a wait is due
+        for this client address or this name, whether or not the name exists."""
+        name = normalise(username)
+        self.throttle.attempt(address, name)
+        account = self.verify(name, password)
+        if account is not None:
+            self.throttle.succeeded(address, name)
+        return account
+
     def verify(self, username: str, password: str) -> Account | None:
-        """The account if the password is right, None if not; AccountLocked while locked out."""
-        now = self._now()
-        locked_until = None
+        """The account if the password is right, None if not; not throttled (login() is)."""
         with unit_of_work(self.factory) as session:
             row = session.execute(select(Advisor).where(Advisor.username == normalise(username))).scalar_one_or_none()
             if row is None:
                 # The same work as a real check, so the response time does not tell which names exist.
                 self._matches(self._dummy_hash, password)
                 return None
-            if row.locked_until and row.locked_until > now:
-                raise AccountLocked(row.locked_until)
-            if self._matches(row.password_hash, password):
-                row.failed_logins, row.locked_until, row.last_seen_at = 0, None, now
-                if self.hasher.check_needs_rehash(row.password_hash):
-                    row.password_hash = self.hasher.hash(password)
-                return _account(row)
-            # Counted in SQL, so parallel attempts cannot lose a failure.
-            session.execute(
-                update(Advisor)
-                .where(Advisor.id == row.id)
-                .values(failed_logins=func.coalesce(Advisor.failed_logins, 0) + 1)
-                .execution_options(synchronize_session=False)
-            )
-            failures = session.execute(select(Advisor.failed_logins).where(Advisor.id == row.id)).scalar_one()
-            if failures >= MAX_FAILURES:
-                locked_until = now + LOCKOUT
-                row.failed_logins, row.locked_until = 0, locked_until
-        if locked_until:
-            raise AccountLocked(locked_until)
-        return None
+            if not self._matches(row.password_hash, password):
+                return None
+            row.last_seen_at = self._now()
+            if self.hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = self.hasher.hash(password)
+            return _account(row)
 
     def _matches(self, hashed: str, password: str) -> bool:
         try:

@@ -1,8 +1,10 @@
 """The advisors' side of an escalation: the inbox, claiming, notes, closing, and the
 conversation that led to it, read from Rasa's tracker store.
 
-An escalation goes open → claimed → closed and never back. Times come out as ISO
-8601 strings in UTC, ready for JSON.
+An escalation goes open → claimed → closed and never back. Once claimed, only the
+advisor who holds it, or a lead, closes it or answers in its live chat; anyone in the
+inbox may add a note, so a colleague who took a call can write down what was said.
+Times come out as ISO 8601 strings in UTC, ready for JSON.
 """
 
 from __future__ import annotations
@@ -35,6 +37,19 @@ class UnknownTicket(LookupError):
 
 class TransitionError(ValueError):
     """A step the escalation's state does not allow; the message is Dutch, for the advisor."""
+
+
+class NotHolder(PermissionError):
+    """A step only the advisor who holds the escalation, or a lead, may take; the message is Dutch."""
+
+    def __init__(self, ticket: str, holder: str, step: str):
+        super().__init__(f"Escalatie {ticket} is in behandeling bij {holder}. Alleen {holder} of een "
+                         f"teamleider kan {step}.")  # fmt: skip
+
+
+def may_finish(item: dict, advisor: str, lead: bool) -> bool:
+    """Whether this advisor may close the claimed escalation `item` (a summary) or answer in its chat."""
+    return item["status"] == "claimed" and (lead or item["claimed_by"] == advisor)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -95,9 +110,18 @@ class EscalationInbox:
     def claim(self, ticket: str, advisor: str) -> None:
         self._move(ticket, "claim", claimed_by=advisor, claimed_at=self._now())
 
-    def close(self, ticket: str, advisor: str) -> None:
-        # Any advisor may close, so a colleague can finish a case when the one who claimed it is away.
-        self._move(ticket, "close", closed_at=self._now())
+    def close(self, ticket: str, advisor: str, lead: bool = False) -> None:
+        """Only by the holder, or by a lead: the one who finishes a case when its holder is away."""
+        self._move(ticket, "close", holder=None if lead else advisor, closed_at=self._now())
+
+    def live_conversation(self, ticket: str, advisor: str, lead: bool = False) -> str:
+        """The conversation an advisor may answer in: a live chat they hold (or any, for a lead)."""
+        item = self.get(ticket)
+        if item["mode"] != "live" or item["status"] != "claimed":
+            raise TransitionError("Antwoorden kan alleen in een live chat die is opgepakt.")
+        if not may_finish(item, advisor, lead):
+            raise NotHolder(ticket, item["claimed_by"], "in dit gesprek antwoorden")
+        return item["conversation_id"]
 
     def add_note(self, ticket: str, advisor: str, text: str) -> None:
         text = (text or "").strip()
@@ -124,19 +148,23 @@ class EscalationInbox:
         with self.tracker.connect() as connection:
             return [_line(*row) for row in connection.execute(query)]
 
-    def _move(self, ticket: str, action: str, **values) -> None:
+    def _move(self, ticket: str, action: str, holder: str | None = None, **values) -> None:
+        """The step, if the state (and the holder, when given) still allows it."""
         source, target = TRANSITIONS[action]
+        allowed = [Escalation.ticket == ticket, Escalation.status == source]
+        if holder is not None:
+            allowed.append(Escalation.claimed_by == holder)
         with unit_of_work(self.factory) as session:
             # Conditional on the current state, so two advisors claiming at once cannot both win.
             changed = session.execute(
-                update(Escalation)
-                .where(Escalation.ticket == ticket, Escalation.status == source)
-                .values(status=target, **values)
+                update(Escalation).where(*allowed).values(status=target, **values)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            ).rowcount  # fmt: skip
             if changed:
                 return
             row = self._row(session, ticket)
+            if row.status == source and holder is not None:
+                raise NotHolder(ticket, row.claimed_by, "hem sluiten")
             raise TransitionError(REFUSALS[(action, row.status)].format(ticket=ticket, claimed_by=row.claimed_by))
 
     @staticmethod

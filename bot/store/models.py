@@ -140,8 +140,24 @@ class Advisor(Base):
     role = Column(String(16), nullable=False, default="advisor")
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
     last_seen_at = Column(DateTime)
+    # The hard lockout's columns, no longer written (see LoginThrottle); kept so older databases match.
     failed_logins = Column(Integer)
     locked_until = Column(DateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins per client address and per submitted username (bot/advisors/throttle.py).
+
+    The key is a SHA-256 of the kind and the value: a password typed into the username
+    field is never stored, and names that do not exist get rows just like real ones.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    last_failure_at = Column(DateTime, nullable=False)
+    next_attempt_at = Column(DateTime, nullable=False)  # the earliest moment the next attempt is checked
 
 
 class Feedback(Base):

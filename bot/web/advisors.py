@@ -10,29 +10,33 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
+from sanic.request import RequestParameters
 
-from bot.advisors.accounts import AccountLocked, AccountService
+from bot.advisors.accounts import LEAD, AccountService
 from bot.advisors.audit import AuditLog
 from bot.advisors.sessions import ABSOLUTE, SessionStore
+from bot.advisors.throttle import LoginThrottled
+from bot.client_address import client_address
 from bot.config import Settings
-from bot.escalation.lifecycle import EscalationInbox, TransitionError, UnknownTicket
+from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
 from bot.escalation.relay import LiveRelay, RelayError
 from bot.services import Services
 
 COOKIE = "jep_adviseur"
 LOGIN = "/adviseurs/login"
 RETURN_PATH = re.compile(r"/(adviseurs|beheer)(/[A-Za-z0-9_.-]+)*")
-INBOX_ROLES = ("advisor", "maintainer")
+INBOX_ROLES = ("advisor", LEAD, "maintainer")
 REASONS = {
     "acute": "Acuut gevaar",
     "user_request": "Vraagt om een adviseur",
@@ -102,7 +106,7 @@ def require_role(*roles: str, api: bool = False):
             if active.role not in roles:
                 return refuse(request, 403, "Je hebt geen toegang tot deze pagina.", api)
             if request.method == "POST":
-                sent = request.form.get("csrf") or ""
+                sent = posted_form(request).get("csrf") or ""
                 if not hmac.compare_digest(sent.encode(), active.csrf_token.encode()):
                     return refuse(
                         request, 403, "Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
@@ -113,6 +117,19 @@ def require_role(*roles: str, api: bool = False):
         return wrapper
 
     return decorate
+
+
+def posted_form(request) -> RequestParameters:
+    """The posted form, parsed once; every form of ours is sent URL-encoded in UTF-8, so any other
+    body counts as an empty form (and is refused by the CSRF check) instead of a traceback in the log."""
+    if request.parsed_form is None:
+        kind = (request.content_type or "").split(";")[0].strip().lower()
+        try:
+            text = request.body.decode("utf-8") if kind == "application/x-www-form-urlencoded" else ""
+        except UnicodeDecodeError:
+            text = ""
+        request.parsed_form, request.parsed_files = RequestParameters(parse_qs(text)), RequestParameters()
+    return request.parsed_form
 
 
 def refuse(request, status: int, message: str, api: bool = False) -> response.HTTPResponse:
@@ -147,6 +164,12 @@ def cross_site(request) -> bool:
     """A browser form posted from another site (login has no session yet, so no CSRF token)."""
     origin = request.headers.get("origin")
     return bool(origin) and origin != f"{request.scheme}://{request.host}"
+
+
+def wait_in_words(seconds: int) -> str:
+    if seconds == 1:
+        return "1 seconde"
+    return f"{seconds} seconden" if seconds < 120 else f"{math.ceil(seconds / 60)} minuten"
 
 
 def register_advisor_routes(
@@ -184,16 +207,21 @@ def register_advisor_routes(
     async def advisors_login(request):
         if cross_site(request):
             return refuse(request, 403, "Inloggen kan alleen vanaf deze website.")
-        username = request.form.get("username") or ""
+        username = posted_form(request).get("username") or ""
         back = after_login(request.form.get("volgende"))
+        address = client_address(request.remote_addr or request.ip, request.headers.get("x-forwarded-for"),
+                                  settings.trusted_proxies)  # fmt: skip
+        # Unknown and known names take the same path and get the same answers, in the same time.
         try:
-            account = await asyncio.to_thread(accounts.verify, username, request.form.get("password") or "")
-        except AccountLocked as locked:
-            until = locked.until.replace(tzinfo=timezone.utc).astimezone(context.zone).strftime("%H:%M")
+            account = await asyncio.to_thread(accounts.login, username, request.form.get("password") or "", address)
+        except LoginThrottled as wait:
             message = (
-                f"Na te veel mislukte pogingen is dit account geblokkeerd tot {until}. Probeer het daarna opnieuw."
+                "Er is te vaak geprobeerd in te loggen. "
+                f"Wacht {wait_in_words(wait.seconds)} en probeer het dan opnieuw."
             )
-            return context.page(request, "login.html", status=429, error=message, username=username, back=back)
+            reply = context.page(request, "login.html", status=429, error=message, username=username, back=back)
+            reply.headers["Retry-After"] = str(wait.seconds)
+            return reply
         if account is None:
             message = "De gebruikersnaam of het wachtwoord klopt niet."
             return context.page(request, "login.html", status=401, error=message, username=username, back=back)
@@ -239,13 +267,15 @@ def register_advisor_routes(
         except UnknownTicket:
             return None
 
-    async def detail_page(request, ticket: str, error: str | None = None):
+    async def detail_page(request, ticket: str, error: str | None = None, status: int = 409):
         item = await opened(request, ticket, "page")
         if item is None:
             return refuse(request, 404, f"Escalatie {ticket} bestaat niet (meer).")
+        advisor = request.ctx.advisor
         return context.page(
-            request, "escalation.html", status=409 if error else 200, item=item, who=WHO, payloads=PAYLOADS, error=error
-        )
+            request, "escalation.html", status=status if error else 200, item=item, who=WHO, payloads=PAYLOADS,
+            error=error, may_finish=may_finish(item, advisor.username, advisor.role == LEAD),
+        )  # fmt: skip
 
     @app.get("/adviseurs/escalaties/<ticket>")
     @signed_in
@@ -274,11 +304,13 @@ def register_advisor_routes(
             return response.json({"error": f"Escalatie {ticket} bestaat niet (meer)."}, status=404)
         return response.json(item)
 
-    async def act(request, ticket: str, step, *args):
+    async def act(request, ticket: str, step, *args, **kwargs):
         try:
-            await asyncio.to_thread(step, ticket, request.ctx.advisor.username, *args)
+            await asyncio.to_thread(step, ticket, request.ctx.advisor.username, *args, **kwargs)
         except UnknownTicket as missing:
             return refuse(request, 404, str(missing))
+        except NotHolder as refused:
+            return await detail_page(request, ticket, error=str(refused), status=403)
         except TransitionError as error:
             return await detail_page(request, ticket, error=str(error))
         return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}", status=303)
@@ -296,7 +328,7 @@ def register_advisor_routes(
     @app.post("/adviseurs/escalaties/<ticket>/close")
     @signed_in
     async def advisors_close(request, ticket: str):
-        closed = await act(request, ticket, inbox.close)
+        closed = await act(request, ticket, inbox.close, lead=request.ctx.advisor.role == LEAD)
         item = await asyncio.to_thread(inbox.get, ticket) if closed.status == 303 else None
         if item and item["mode"] == "live":
             try:  # the conversation goes back to the bot
@@ -310,18 +342,20 @@ def register_advisor_routes(
     async def advisors_reply(request, ticket: str):
         """Live mode: the advisor's words go to the professional's open chat."""
         text = (request.form.get("text") or "").strip()
+        advisor = request.ctx.advisor
         try:
-            item = await asyncio.to_thread(inbox.get, ticket)
+            conversation = await asyncio.to_thread(inbox.live_conversation, ticket, advisor.username,
+                                                   advisor.role == LEAD)  # fmt: skip
         except UnknownTicket as missing:
             return refuse(request, 404, str(missing))
-        if item["mode"] != "live" or item["status"] != "claimed":
-            return await detail_page(
-                request, ticket, error="Antwoorden kan alleen in een live chat die je hebt opgepakt."
-            )
+        except NotHolder as refused:
+            return await detail_page(request, ticket, error=str(refused), status=403)
+        except TransitionError as error:
+            return await detail_page(request, ticket, error=str(error))
         if not text:
             return await detail_page(request, ticket, error="Typ eerst een bericht.")
         try:
-            await asyncio.to_thread(relay.say, item["conversation_id"], text[:2000])
+            await asyncio.to_thread(relay.say, conversation, text[:2000])
         except RelayError as error:
             return await detail_page(request, ticket, error=str(error))
         return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}#antwoord", status=303)

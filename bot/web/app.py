@@ -29,6 +29,7 @@ from bot.training.review import ReviewQueue
 from bot.web.advisors import register_advisor_routes
 from bot.web.maintainers import Maintenance, register_maintainer_routes
 from bot.web.render import article_html
+from bot.web.static_files import register_static
 
 HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def create_app(
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "html"
     templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-    app.static("/static", str(HERE / "static"))
+    register_static(app, "/static", HERE / "static")
     allowed = set(settings.allowed_origins)
     socket_origins = " ".join([settings.rasa_url, settings.rasa_url.replace("http", "ws", 1)])
     policy = (

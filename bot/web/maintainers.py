@@ -21,6 +21,7 @@ from bot.web.advisors import AdvisorContext, require_role
 from bot.web.maintainer_models import decimal, register_model_routes
 
 HOME = "/beheer"
+LARGEST_ID = 2**63 - 1  # SQL's integer; a larger id in the path is no item, not an overflow
 DECIDED = {"accepted": "geaccepteerd", "rejected": "afgewezen", "needs_article": "op de lijst voor redacteuren"}
 RETRAIN_NOTE = "Het model verandert pas na hertrainen."
 # After a decision the queue page says what happened; the query names only the outcome and its facts.
@@ -103,6 +104,8 @@ def register_maintainer_routes(
         return response.redirect(f"{HOME}?{urlencode(query)}", status=303)
 
     def open_item(item_id: int):
+        if not 0 < item_id <= LARGEST_ID:
+            raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
         item = queue.get(item_id)
         if item.status != "open":
             raise ValueError(f"Over bericht {item_id} is al beslist ({DECIDED.get(item.status, item.status)}).")

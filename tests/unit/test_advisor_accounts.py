@@ -1,4 +1,4 @@
-"""Advisor accounts: argon2 hashes, login checks, lockout, who is online, and the CLI."""
+"""Advisor accounts: argon2 hashes, login checks, who is online, and the CLI (throttling: test_login_throttle.py)."""
 import argparse
 import io
 from datetime import datetime, timedelta, timezone
@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from bot import advisors_cli
-from bot.advisors.accounts import MAX_FAILURES, AccountError, AccountLocked, AccountService
+from bot.advisors.accounts import AccountError, AccountService
 from bot.advisors.sessions import SessionStore
 from bot.store import Advisor, unit_of_work
 
@@ -64,25 +64,13 @@ def test_clear_refusals_when_adding(accounts):
     with pytest.raises(AccountError, match="gebruikersnaam"):
         accounts.add("<b>", PASSWORD)
     assert accounts.add("bram", PASSWORD, role="maintainer").role == "maintainer"
+    assert accounts.add("lotte", PASSWORD, role="lead").role == "lead"
 
 
-def test_repeated_failures_lock_the_account_for_a_while(accounts, clock):
-    for _ in range(MAX_FAILURES - 1):
-        assert accounts.verify("anna", "fout-fout-fout") is None
-    with pytest.raises(AccountLocked):
-        accounts.verify("anna", "fout-fout-fout")
-    with pytest.raises(AccountLocked):
-        accounts.verify("anna", PASSWORD)  # even the right password waits
-    clock.now += timedelta(minutes=16)
-    assert accounts.verify("anna", PASSWORD).username == "anna"
-
-
-def test_a_success_resets_the_failure_count(accounts):
-    for _ in range(MAX_FAILURES - 1):
-        accounts.verify("anna", "fout-fout-fout")
-    assert accounts.verify("anna", PASSWORD)
-    for _ in range(MAX_FAILURES - 1):
-        assert accounts.verify("anna", "fout-fout-fout") is None
+def test_login_takes_the_same_answer_path_for_unknown_names(accounts):
+    assert accounts.login("Anna", PASSWORD, "192.0.2.1").username == "anna"
+    assert accounts.login("anna", "fout-fout-fout", "192.0.2.1") is None
+    assert accounts.login("niemand", "fout-fout-fout", "192.0.2.1") is None
 
 
 def test_online_means_seen_in_the_last_minutes(accounts, clock):

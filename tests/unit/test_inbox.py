@@ -9,16 +9,17 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine
 
-from bot.escalation.lifecycle import EscalationInbox, TransitionError, UnknownTicket
+from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
 from bot.store import Escalation, unit_of_work
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
 
 
-def add(factory, ticket: str, reason: str, minutes_ago: int, status: str = "open", **extra) -> None:
+def add(factory, ticket: str, reason: str, minutes_ago: int, status: str = "open", mode_live: bool = False,
+        **extra) -> None:  # fmt: skip
     with unit_of_work(factory) as session:
         created = (NOW - timedelta(minutes=minutes_ago)).replace(tzinfo=None)
-        session.add(Escalation(ticket=ticket, reason=reason, mode="phone", status=status,
+        session.add(Escalation(ticket=ticket, reason=reason, mode="live" if mode_live else "phone", status=status,
                                conversation_id=f"gesprek-{ticket}", created_at=created, **extra))  # fmt: skip
 
 
@@ -48,7 +49,7 @@ def test_open_then_claimed_then_closed_and_never_back(inbox, factory):
         inbox.claim("E-1", "bram")
     item = inbox.get("E-1")
     assert item["status"] == "claimed" and item["claimed_by"] == "anna" and item["claimed_at"]
-    inbox.close("E-1", "bram")
+    inbox.close("E-1", "anna")
     item = inbox.get("E-1")
     assert item["status"] == "closed" and item["closed_at"] == NOW.isoformat()
     for step in (inbox.claim, inbox.close):
@@ -57,6 +58,34 @@ def test_open_then_claimed_then_closed_and_never_back(inbox, factory):
     assert inbox.open_items() == []
     with pytest.raises(UnknownTicket, match="bestaat niet"):
         inbox.claim("E-404", "anna")
+
+
+def test_only_the_holder_or_a_lead_closes(inbox, factory):
+    add(factory, "E-1", "user_request", 5)
+    add(factory, "E-2", "user_request", 4)
+    inbox.claim("E-1", "anna")
+    inbox.claim("E-2", "anna")
+    with pytest.raises(NotHolder, match="in behandeling bij anna. Alleen anna of een teamleider"):
+        inbox.close("E-1", "bram")
+    assert inbox.get("E-1")["status"] == "claimed"
+    assert not may_finish(inbox.get("E-1"), "bram", lead=False) and may_finish(inbox.get("E-1"), "anna", lead=False)
+    inbox.close("E-1", "lotte", lead=True)
+    inbox.close("E-2", "anna")
+    assert [inbox.get(t)["status"] for t in ("E-1", "E-2")] == ["closed", "closed"]
+    with pytest.raises(TransitionError, match="al gesloten"):
+        inbox.close("E-1", "bram")  # a closed one says so, to anyone
+
+
+def test_only_the_holder_or_a_lead_answers_a_live_chat(inbox, factory):
+    add(factory, "E-1", "user_request", 5, mode_live=True)
+    with pytest.raises(TransitionError, match="live chat die is opgepakt"):
+        inbox.live_conversation("E-1", "anna")
+    inbox.claim("E-1", "anna")
+    assert inbox.live_conversation("E-1", "anna") == "gesprek-E-1"
+    assert inbox.live_conversation("E-1", "lotte", lead=True) == "gesprek-E-1"
+    with pytest.raises(NotHolder, match="kan in dit gesprek antwoorden"):
+        inbox.live_conversation("E-1", "bram")
+    inbox.add_note("E-1", "bram", "Ik heb haar collega gesproken.")  # a note stays open to colleagues
 
 
 def test_notes_are_kept_in_order_until_the_escalation_is_closed(inbox, factory):
