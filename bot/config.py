@@ -7,12 +7,16 @@ machine; README.md lists them all.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Written by `make run` (mode 0600) so that `python -m bot model ...` can reach Rasa's HTTP API.
 RASA_TOKEN_FILE = ROOT / "var" / "rasa.token"
+# Without JEP_SESSION_SECRET a process signs with a secret of its own; `make run` gives all its
+# services one, so that the web app accepts the resume tokens the Rasa server issued.
+_PROCESS_SECRET = secrets.token_urlsafe(32)
 
 
 def _env(name: str, default: str) -> str:
@@ -45,6 +49,8 @@ class Settings:
     escalation_retention_days: int
     vector_cache: Path
     trusted_proxies: tuple[str, ...] = ()
+    address_messages_per_minute: int = 200
+    session_secret: str = field(default=_PROCESS_SECRET, repr=False)
 
     @property
     def action_url(self) -> str:
@@ -64,6 +70,7 @@ def load_settings() -> Settings:
     host = _env("JEP_HOST", "localhost")
     web_port = int(_env("JEP_WEB_PORT", "8000"))
     own_origins = f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
+    per_minute = int(_env("JEP_MESSAGES_PER_MINUTE", "20"))
     return Settings(
         db_url=_env("JEP_DB_URL", _sqlite_url(var / "jep.db")),
         tracker_db_url=_env("JEP_TRACKER_DB_URL", _sqlite_url(var / "tracker.db")),
@@ -77,13 +84,16 @@ def load_settings() -> Settings:
         office_hours=_env("JEP_OFFICE_HOURS", "09:00-17:00"),
         timezone=_env("JEP_TIMEZONE", "Europe/Amsterdam"),
         retention_days=int(_env("JEP_RETENTION_DAYS", "30")),
-        messages_per_minute=int(_env("JEP_MESSAGES_PER_MINUTE", "20")),
+        messages_per_minute=per_minute,
         escalation_webhook=_env("JEP_ESCALATION_WEBHOOK", ""),
         public_url=_env("JEP_PUBLIC_URL", f"http://{host}:{web_port}"),
         escalation_retention_days=int(_env("JEP_ESCALATION_RETENTION_DAYS", "90")),
         vector_cache=Path(_env("JEP_VECTOR_CACHE", str(var / "cache" / "passage-vectors.sqlite"))),
         allowed_origins=_list(_env("JEP_ALLOWED_ORIGINS", own_origins)),
         trusted_proxies=_list(_env("JEP_TRUSTED_PROXIES", "")),
+        # One address may be a whole office behind one router.
+        address_messages_per_minute=int(_env("JEP_ADDRESS_MESSAGES_PER_MINUTE", str(10 * per_minute))),
+        session_secret=_env("JEP_SESSION_SECRET", _PROCESS_SECRET),
     )
 
 

@@ -80,6 +80,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
         JEP_ACTION_TOKEN=os.environ.get("JEP_ACTION_TOKEN") or secrets.token_urlsafe(32),
         # Only the advisors' web app may speak in a live conversation.
         JEP_RELAY_TOKEN=os.environ.get("JEP_RELAY_TOKEN") or secrets.token_urlsafe(32),
+        # The Rasa server signs the web chat's resume tokens with it; the web app checks them (feedback).
+        JEP_SESSION_SECRET=settings.session_secret,
         PYTHONUNBUFFERED="1",
     )
     # The sentence embeddings run on one core in Rasa's parse thread while the event loop uses

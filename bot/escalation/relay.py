@@ -1,5 +1,5 @@
 """The advisors' web app speaks in a live conversation through the Rasa server's
-web-chat channel (bot/rasa_plugins/channels.py, route /webhooks/webchat/relay)."""
+web-chat channel (bot/rasa_plugins/webchat.py, route /webhooks/webchat/relay)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Finding names of people in a chat message.
 
 A capitalised word counts as a name when it follows a cue ("mijn leerling Sami", "mevrouw De Vries",
-"heet Noah", "Xander zegt") or when it is a known first name. The first names come from Faker's person
+"heet Noah", "Xander zegt") or when it is a known first name. After a title the name may be typed in lower case
+("mevrouw bakker", "meneer de vries"): then a known first name or surname counts. The names come from Faker's person
 providers (maintained, data shipped inside the package) for the groups most common in Dutch youth work,
 plus a curated supplement of Turkish, Moroccan, Surinamese, Antillean, Eritrean, Syrian, Polish and
 Frisian names and of Dutch names of the parents' generation that Faker lacks. A surname that follows
@@ -11,6 +12,7 @@ Frisian names and of Dutch names of the parents' generation that Faker lacks. A 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from faker.providers.person import en_GB, en_IN, en_US, fr_DZ, nl_BE, nl_NL, tr_TR
@@ -101,6 +103,28 @@ _SPEECH = set(
 _PARTICLES = set("van de der den het ter ten te el al ben bin ibn abou abu".split())
 _KUNYA = {"abu", "abou", "umm", "oum"}  # "Abu Hamza" is a name as a whole
 
+
+def _ascii(word: str) -> str:
+    """The word as it is often typed without accents: "yılmaz" as "yilmaz"."""
+    return unicodedata.normalize("NFKD", word.replace("ı", "i")).encode("ascii", "ignore").decode()
+
+
+def _surnames() -> frozenset[str]:
+    """Each word of a Dutch, Belgian, Turkish or Maghrebi surname ("vries" of "de Vries"), in lower case.
+
+    Only used after a title, where "mevrouw bakker" is a person and never a baker.
+    """
+    words = set()
+    for module in (nl_NL, nl_BE, tr_TR, fr_DZ):
+        for surname in module.Provider.last_names:
+            words.update(word.casefold() for word in surname.replace(",", " ").split())
+    words |= {_ascii(word) for word in words}
+    never = NOT_NAMES | AMBIGUOUS | _ROLES | _PARTICLES
+    return frozenset(word for word in words if len(word) > 2 and word.isalpha() and word not in never)
+
+
+SURNAMES = _surnames()
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # What may stand between a cue and the name: spaces, a comma or colon; after a title also its dot ("mw.").
 _GAP = re.compile(r"[ \t]*[,:]?[ \t]*")
@@ -143,8 +167,8 @@ def find_names(text: str) -> Iterator[tuple[int, int]]:
         if any(a <= start < b for a, b in protected) or not (joined or _starts_name(text, words, i)):
             i += 1
             continue
-        j = i
-        while j + 1 < len(words) and _continues_name(text, words, j + 1):
+        j, titled = i, _after_title(text, words, i)
+        while j + 1 < len(words) and _continues_name(text, words, j + 1, titled):
             j += 1
         # Particles belong to the name only when a capitalised surname follows them.
         while j > i and words[j][2].casefold() in _PARTICLES:
@@ -161,21 +185,33 @@ def _cue(text: str, words: list, i: int, back: int = 1) -> str:
     return words[k][2].casefold()
 
 
+def _after_title(text: str, words: list, i: int) -> bool:
+    """True when word i follows a title: "mevrouw", "dhr.", "juf"."""
+    return (
+        i > 0
+        and words[i - 1][2].casefold() in _TITLES
+        and bool(_TITLE_GAP.fullmatch(text, words[i - 1][1], words[i][0]))
+    )
+
+
 def _starts_name(text: str, words: list, i: int) -> bool:
     word = words[i][2]
     key = word.casefold()
     capitalised = _is_capitalised(word)
     if _is_initial(text, words[i]) or (capitalised and key in _KUNYA):  # "J. de Vries", "Abu Talha"
         return _continues_name(text, words, i + 1)
-    if not capitalised and key not in FIRST_NAMES and key not in _PARTICLES:
+    if not capitalised and key not in FIRST_NAMES and key not in _PARTICLES and key not in SURNAMES:
         return False  # most words; no need to look for a cue
-    title = i > 0 and words[i - 1][2].casefold() in _TITLES and _TITLE_GAP.fullmatch(text, words[i - 1][1], words[i][0])
-    if title and key in _PARTICLES:  # "mevrouw de Vries", "meneer van der Berg"
-        return _continues_name(text, words, i + 1)
+    title = _after_title(text, words, i)
+    if title and key in _PARTICLES:  # "mevrouw de Vries", "meneer van der Berg", "meneer de vries"
+        return _continues_name(text, words, i + 1, after_title=True)
     cue = _cue(text, words, i)
     if title or cue in _ROLES or cue in _NAMING or (_cue(text, words, i, 2), cue) in _NAMING_PAIRS:
-        # After a cue a lower-case word is a name only when it is a known first name ("mijn leerling sami").
-        return key not in NOT_NAMES and key not in _ROLES if capitalised else key in FIRST_NAMES
+        if capitalised:
+            return key not in NOT_NAMES and key not in _ROLES
+        # After a cue a lower-case word is a name only when it is a known first name ("mijn leerling sami"),
+        # after a title also when it is a known surname ("mevrouw bakker").
+        return key in FIRST_NAMES or (title and key in SURNAMES)
     if not capitalised or key in NOT_NAMES:
         return False
     if key in FIRST_NAMES:
@@ -186,8 +222,11 @@ def _starts_name(text: str, words: list, i: int) -> bool:
     return key not in _ROLES and key not in AMBIGUOUS
 
 
-def _continues_name(text: str, words: list, i: int) -> bool:
-    """True when word i is part of a surname or particle right after a name."""
+def _continues_name(text: str, words: list, i: int, after_title: bool = False) -> bool:
+    """True when word i is part of a surname or particle right after a name.
+
+    After a title a known surname in lower case continues the name too ("meneer de vries").
+    """
     if i >= len(words):
         return False
     gap = text[words[i - 1][1] : words[i][0]]
@@ -196,5 +235,5 @@ def _continues_name(text: str, words: list, i: int) -> bool:
     word = words[i][2]
     key = word.casefold()
     if key in _PARTICLES or _is_initial(text, words[i]):  # "van der Berg", the "B." of "A.B. Jansen"
-        return _continues_name(text, words, i + 1)
-    return _is_capitalised(word) and key not in NOT_NAMES
+        return _continues_name(text, words, i + 1, after_title)
+    return (_is_capitalised(word) and key not in NOT_NAMES) or (after_title and key in SURNAMES)

@@ -8,7 +8,6 @@ the widget's files, the articles, and stores "Was dit nuttig?" ratings.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 from pathlib import Path
@@ -22,7 +21,7 @@ from bot.advisors.accounts import AccountService
 from bot.config import Settings
 from bot.escalation.lifecycle import EscalationInbox
 from bot.escalation.relay import LiveRelay
-from bot.feedback import FeedbackError
+from bot.feedback.route import register_feedback_routes
 from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
 from bot.training.review import ReviewQueue
@@ -72,24 +71,7 @@ def create_app(
     async def health(request):
         return response.json({"status": "ok"})
 
-    @app.options("/feedback")
-    async def feedback_preflight(request):
-        return response.empty()
-
-    @app.post("/feedback")
-    async def feedback(request):
-        try:
-            body = json.loads(request.body or b"{}")
-            await asyncio.to_thread(
-                services.feedback.rate,
-                str(body.get("session_id") or ""),
-                str(body.get("rating") or ""),
-                query=str(body.get("query") or ""),
-                article_ids=body.get("articles") if isinstance(body.get("articles"), list) else [],
-            )
-        except (ValueError, FeedbackError):
-            return response.json({"error": "Je beoordeling kon niet worden opgeslagen."}, status=400)
-        return response.json({"status": "ok"})
+    register_feedback_routes(app, settings, services.feedback)
 
     @app.get("/kennis")
     async def articles_by_topic(request):

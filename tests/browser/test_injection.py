@@ -1,13 +1,16 @@
 """Twenty-odd XSS and injection inputs, sent through the chat and opened in the
-advisors' views: they are stored as text and render inert everywhere."""
+advisors' views: they are stored as text and render inert everywhere. Intents
+typed as `/intent{...}` from outside are text too: no ticket, no such intent."""
 
 from __future__ import annotations
 
+import pytest
 import requests
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from bot.advisors.accounts import AccountService
 from bot.store import make_engine, make_sessionmaker
+from tests.browser.chat_client import ChatClient
 from tests.browser.test_escalation_paths import escalation_of
 
 PASSWORD = "nog-een-lang-proefwachtwoord"
@@ -81,3 +84,52 @@ def test_injections_render_inert_in_the_chat_and_in_the_advisor_views(browser, s
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator(".jep-messages script, .jep-messages img, .jep-messages svg, .jep-messages iframe").count() == 0
     advisor.context.close()
+
+
+INJECTED = {
+    "acute_danger": "/acute_danger",
+    "restart": "/restart",
+    "rate_limited": "/rate_limited",
+    "request_human": '/request_human{"topic": "<img src=x onerror=\\"window.__pwned=1\\">"}',
+}
+
+
+def stored_intents(stack, conversation_id: str) -> set[str]:
+    with create_engine(stack.tracker_db_url).connect() as connection:
+        rows = connection.execute(
+            text("SELECT intent_name FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": conversation_id}
+        ).scalars()
+        return set(rows)
+
+
+def tickets(stack, conversation_id: str) -> int:
+    with create_engine(stack.db_url).connect() as connection:
+        return connection.execute(
+            text("SELECT count(*) FROM escalations WHERE conversation_id = :s"), {"s": conversation_id}
+        ).scalar_one()
+
+
+@pytest.mark.parametrize("intent", INJECTED, ids=INJECTED.keys())
+def test_an_intent_typed_from_outside_is_text_and_makes_no_ticket(stack, intent):
+    sender = f"injectie-intent-{intent}"
+    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                          json={"sender": sender, "message": INJECTED[intent]}, timeout=60)  # fmt: skip
+    assert reply.ok
+    chat = ChatClient(stack)
+    try:
+        chat.request_session()
+        chat.say(INJECTED[intent])
+    finally:
+        chat.close()
+    for conversation in (sender, chat.session_id):
+        intents = stored_intents(stack, conversation)
+        assert intents and intent not in intents, intents
+        assert tickets(stack, conversation) == 0
+
+
+def test_the_widgets_own_quick_replies_still_work(stack):
+    sender = "injectie-knop"
+    reply = requests.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                          json={"sender": sender, "message": "/request_human"}, timeout=60)  # fmt: skip
+    assert reply.ok
+    assert stored_intents(stack, sender) == {"request_human"}

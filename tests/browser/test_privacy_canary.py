@@ -3,6 +3,9 @@
 Messages with a valid BSN, an e-mail address, a phone number, an IBAN and a
 postcode go in through both channels (the widget's socket.io and REST); then
 every table of every database and every log file is searched for the raw values.
+So do the ways around the filter that once worked: a message that starts with
+"/", an entity value in `/intent{json}`, the query of a rating, and a name in
+lower case after a title.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 import requests
 from sqlalchemy import column, create_engine, inspect, select, table
 
+from tests.browser.chat_client import ChatClient
 from tests.browser.conftest import ask
 
 BSN = "111222333"  # passes the 11-proof
@@ -75,3 +79,48 @@ def test_a_message_over_the_limit_is_answered_and_not_stored(stack):
     )
     assert "te lang" in reply.json()[0]["text"]
     assert rows_containing(stack.tracker_db_url, ["Ik heb een lange vraag", BSN]) == []
+
+
+BYPASS_BSN = "246813581"
+ENTITY_BSN = "975310872"
+FEEDBACK_BSN = "975310884"
+BYPASS_EMAIL = "kanarie.twee@voorbeeld.nl"
+NAMES = ["blokland", "keijzer"]
+BYPASSES = [
+    f"/hallo mijn leerling heeft BSN {BYPASS_BSN}, mail me op {BYPASS_EMAIL}",
+    f'/greet{{"topic": "jongere met BSN {ENTITY_BSN}", "setting": "{BYPASS_EMAIL}"}}',
+    "ik sprak mevrouw blokland en meneer de keijzer over hun zoon",
+]
+
+
+def test_no_way_around_the_filter_stores_personal_data(page, stack, stack_dir):
+    for message in BYPASSES:
+        ask(page, message)
+        reply = requests.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": "canary-omweg", "message": message}, timeout=60
+        )
+        assert reply.ok
+    chat = ChatClient(stack)
+    try:
+        chat.request_session()
+        for message in BYPASSES:
+            chat.say(message)
+    finally:
+        chat.close()
+    ask(page, "Hoe bespreek ik nepnieuws met mijn klas?")
+    state = page.evaluate("() => JSON.parse(sessionStorage.getItem('jep-chat'))")
+    rating = requests.post(
+        f"{stack.web_url}/feedback",
+        json={"session_id": state["session"], "resume_token": state["token"], "rating": "down",
+              "query": f"vraag van mevrouw blokland, BSN {FEEDBACK_BSN}, {BYPASS_EMAIL}"},
+        headers={"Origin": stack.web_url},
+        timeout=30,
+    )  # fmt: skip
+    assert rating.ok
+    needles = [BYPASS_BSN, ENTITY_BSN, FEEDBACK_BSN, BYPASS_EMAIL, *NAMES]
+    assert rows_containing(stack.db_url, needles) == []
+    assert rows_containing(stack.tracker_db_url, needles) == []
+    for log in (stack_dir / "logs").glob("*.log"):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        assert [needle for needle in needles if needle in text] == [], log.name
+    assert rows_containing(stack.db_url, ["vraag van mevrouw [NAAM], BSN [BSN], [EMAIL]"])  # the rating is kept

@@ -144,6 +144,10 @@ def test_things_that_look_like_plates_stay(text):
         ("Henk en Annemarie, de pleegouders", "[NAAM] en [NAAM], de pleegouders"),
         ("een zekere Abu Hamza", "een zekere [NAAM]"),
         ("gesproken met J. de Vries", "gesproken met [NAAM]"),
+        ("ik sprak mevrouw bakker", "ik sprak mevrouw [NAAM]"),  # after a title, in any case
+        ("ik sprak meneer de vries", "ik sprak meneer [NAAM]"),
+        ("ik sprak Mevrouw jansen", "ik sprak Mevrouw [NAAM]"),
+        ("ik sprak mw. yilmaz", "ik sprak mw. [NAAM]"),
     ],
 )
 def test_names_are_redacted(text, expected):
@@ -163,6 +167,7 @@ def test_names_are_redacted(text, expected):
         "Het gezin komt uit Marokko en woont in Den Haag.",
         "Iedereen zegt dat, zijn moeder zegt het ook.",
         "Hij volgt Andrew Tate en draagt Thor Steinar.",
+        "meneer van de gemeente belde, mevrouw is boos en de juf zegt niets.",
     ],
 )
 def test_capitalised_words_that_are_no_names_stay(text):

@@ -16,10 +16,11 @@
   var STORE = "jep-chat";
 
   // ---------- state: kept for this browser tab, so a reload keeps the conversation ----------
+  // The resume token proves to the server that this tab owns the conversation; it stays in the tab.
   function loadState() {
     try { return JSON.parse(sessionStorage.getItem(STORE)) || null; } catch (e) { return null; }
   }
-  var state = loadState() || { session: null, log: [] };
+  var state = loadState() || { session: null, token: null, log: [] };
   function save() { sessionStorage.setItem(STORE, JSON.stringify(state)); }
 
   // ---------- small DOM helpers ----------
@@ -136,7 +137,7 @@
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
-        session_id: state.session, rating: rating, query: payload.query || "",
+        session_id: state.session, resume_token: state.token, rating: rating, query: payload.query || "",
         articles: (payload.items || []).map(function (i) { return i.id; }),
       }),
     }).then(function (r) { return r.ok; }, function () { return false; });
@@ -212,6 +213,7 @@
 
   // ---------- the connection ----------
   var socket = null;
+  var ready = false;  // the server confirmed which conversation this connection holds
   var typingTimer = null;
 
   function setOnline(online) {
@@ -230,14 +232,22 @@
     socket = window.io(SERVER, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
     setOnline(false);
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: state.session });
+      socket.emit("session_request", { session_id: state.session, resume_token: state.token });
     });
-    socket.on("session_confirm", function (sessionId) {
-      state.session = typeof sessionId === "string" ? sessionId : (sessionId && sessionId.session_id);
+    socket.on("session_confirm", function (confirmed) {
+      if (!confirmed || typeof confirmed.session_id !== "string") return;
+      if (state.session && confirmed.session_id !== state.session) {
+        // The server did not give the old conversation back (e.g. it restarted with a new secret).
+        state.log = [];
+        list.replaceChildren();
+      }
+      state.session = confirmed.session_id;
+      state.token = confirmed.resume_token;
       save();
+      ready = true;
       setOnline(true);
     });
-    socket.on("disconnect", function () { setOnline(false); });
+    socket.on("disconnect", function () { ready = false; setOnline(false); });
     socket.on("connect_error", function () { setOnline(false); });
     // The browser knows about a lost network before socket.io's heartbeat does.
     window.addEventListener("offline", function () { setOnline(false); socket.disconnect(); });
@@ -249,7 +259,7 @@
   }
 
   function sendMessage(message, shown) {
-    if (!socket || !socket.connected || !state.session) { setOnline(false); return; }
+    if (!socket || !socket.connected || !ready) { setOnline(false); return; }
     add("user", { text: shown || message });
     showTyping(true);
     socket.emit("user_uttered", { message: message, session_id: state.session });
@@ -265,10 +275,10 @@
   });
 
   fresh.addEventListener("click", function () {
-    state = { session: null, log: [] };
+    state = { session: null, token: null, log: [] };
     save();
     list.replaceChildren();
-    if (socket && socket.connected) socket.emit("session_request", { session_id: null });
+    if (socket && socket.connected) { ready = false; socket.emit("session_request", { session_id: null }); }
     input.focus();
   });
 

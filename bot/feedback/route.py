@@ -1,0 +1,61 @@
+"""POST /feedback: the widget's "Was dit nuttig?", for the conversation the caller can prove it owns.
+
+The same checks as the chat: allow-listed Origin or none, JSON only, the
+conversation's resume token (bot/conversation_ids.py), and limits per
+conversation and per client address (X-Forwarded-For only from a trusted
+proxy), so that nobody fills the maintainers' review queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sanic import Sanic, response
+
+from bot.client_address import client_address
+from bot.config import Settings
+from bot.conversation_ids import proves_ownership
+from bot.feedback import FeedbackError, FeedbackService
+from bot.http_checks import NOT_AN_OBJECT, json_object, refusal
+from bot.ratelimit import RateLimiter
+
+NOT_SAVED = "Je beoordeling kon niet worden opgeslagen."
+NOT_YOURS = "Dit gesprek kan vanaf hier niet worden beoordeeld."
+TOO_MANY = "Te veel beoordelingen kort na elkaar; probeer het over een minuut opnieuw."
+
+
+def error(text: str, status: int) -> response.HTTPResponse:
+    return response.json({"error": text}, status=status)
+
+
+def register_feedback_routes(app: Sanic, settings: Settings, service: FeedbackService) -> None:
+    # A conversation rates each answer once; an address may be an office full of professionals.
+    per_conversation = RateLimiter(per_minute=10, burst=10)
+    per_address = RateLimiter(per_minute=60, burst=30)
+
+    @app.options("/feedback")
+    async def feedback_preflight(request):
+        return response.empty()
+
+    @app.post("/feedback")
+    async def feedback(request):
+        refused = refusal(request.headers.get("origin"), request.content_type, request.body, settings.allowed_origins)
+        if refused:
+            return error(refused[1], refused[0])
+        body = json_object(request.body)
+        if body is None:
+            return error(NOT_AN_OBJECT, 400)
+        session_id = body.get("session_id")
+        if not proves_ownership(settings.session_secret, session_id, body.get("resume_token")):
+            return error(NOT_YOURS, 403)
+        address = client_address(request.ip, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+        if not per_conversation.allow(session_id) or not per_address.allow(address):
+            return error(TOO_MANY, 429)
+        query, articles = body.get("query", ""), body.get("articles", [])
+        if not isinstance(query, str) or not isinstance(articles, list):
+            return error(NOT_SAVED, 400)
+        try:
+            await asyncio.to_thread(service.rate, session_id, body.get("rating"), query=query, article_ids=articles)
+        except FeedbackError:
+            return error(NOT_SAVED, 400)
+        return response.json({"status": "ok"})

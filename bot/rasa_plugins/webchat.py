@@ -1,0 +1,173 @@
+"""The web chat channel: socket.io for the widget, and the relay of an advisor's live messages.
+
+A conversation belongs to the socket that holds it. `session_request` binds a
+socket to a conversation: the one it asks for, when it shows that conversation's
+resume token (bot/conversation_ids.py), else a new one with a fresh id. Only a
+bound socket joins the conversation's room, so the replies and an advisor's
+relayed messages reach only the owner; a message is taken only for the
+conversation bound to its socket. Every message passes the gate both channels
+share (gate.py). A malformed event gets a Dutch `error` in its acknowledgement
+and is otherwise ignored; what a client sends as metadata is never stored.
+
+Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
+arguments, which breaks on the contract's payloads; the web chat sends it as
+`{"custom": payload}`, like the REST channel does, and accepts connections only
+from the allow-listed origins (JEP_ALLOWED_ORIGINS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import BotUttered, ConversationResumed
+from sanic import Blueprint, response
+from socketio import AsyncServer
+
+from bot.config import load_settings
+from bot.conversation_ids import is_webchat_id, new_webchat_id, proves_ownership, resume_token
+from bot.http_checks import NOT_AN_OBJECT, json_object
+from bot.privacy import redact
+from bot.rasa_plugins.channels import parsing_in_worker
+from bot.rasa_plugins.gate import address_of, shared_gate, typed_text
+
+log = logging.getLogger(__name__)
+NO_SESSION = {"error": "Vraag eerst een gesprek aan (session_request)."}
+OTHER_SESSION = {"error": "Dit gesprek hoort niet bij deze verbinding."}
+NOT_TEXT = {"error": "Stuur een bericht als tekst: {\"message\": \"...\"}."}
+EMPTY = {"error": "Je bericht is leeg."}
+
+
+def first(args: tuple) -> Any:
+    """An event's data; a client may send none, or several arguments."""
+    return args[0] if args else None
+
+
+class WebChatOutput(SocketIOOutput):
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+class WebChatInput(SocketIOInput):
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            session_persistence=True,
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def get_output_channel(self) -> WebChatOutput | None:
+        return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        settings = load_settings()
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings.allowed_origins))
+        self.sio = sio
+        socketio_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        addresses: dict[str, str] = {}
+        sessions: dict[str, str] = {}  # socket id -> the conversation it proved it owns
+
+        @socketio_webhook.route("/", methods=["GET"])
+        async def health(_request):
+            return response.json({"status": "ok"})
+
+        @socketio_webhook.route("/relay", methods=["POST"])
+        async def relay(request):
+            """An advisor's message to a live conversation, or the hand-back to the bot.
+
+            Called by the advisors' web app with the shared relay token. The
+            professional sees the advisor's words as typed; the tracker keeps
+            them redacted, like everything else.
+            """
+            token = os.environ.get("JEP_RELAY_TOKEN", "")
+            given = request.headers.get("authorization", "").removeprefix("Bearer ")
+            if not token or not hmac.compare_digest(given.encode(), token.encode()):
+                return response.json({"error": "niet geautoriseerd"}, status=401)
+            body = json_object(request.body)
+            if body is None:
+                return response.json({"error": NOT_AN_OBJECT}, status=400)
+            session_id, text = str(body.get("session_id") or ""), str(body.get("text") or "").strip()
+            agent = request.app.ctx.agent
+            async with agent.lock_store.lock(session_id):
+                tracker = await agent.tracker_store.retrieve(session_id)
+                if tracker is None:
+                    return response.json({"error": "onbekend gesprek"}, status=404)
+                messages = []
+                if text:
+                    messages.append({"text": text, "advisor": True})
+                    tracker.update(BotUttered(redact(text).text, metadata={"advisor": True}))
+                if body.get("resume"):
+                    tracker.update(ConversationResumed())
+                    ended = await agent.nlg.generate("utter_live_ended", tracker, self.name())
+                    messages.append({"text": ended["text"]})
+                    tracker.update(BotUttered(ended["text"], metadata={"utter_action": "utter_live_ended"}))
+                await agent.tracker_store.save(tracker)
+            if is_webchat_id(session_id):  # a REST conversation has no room; a socket's own room is not one
+                for message in messages:
+                    await sio.emit(self.bot_message_evt, message, room=session_id)
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth=None) -> None:
+            # The Sanic driver sets REMOTE_ADDR to 127.0.0.1 always; the request knows the real one.
+            request = environ.get("sanic.request")
+            addresses[sid] = address_of(request, settings) if request is not None else ""
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str, *_reason) -> None:
+            addresses.pop(sid, None)
+            sessions.pop(sid, None)
+
+        @sio.on("session_request")
+        async def session_request(sid: str, *args) -> None:
+            """A returning page gets its conversation back if it shows the resume token; anyone else a new one."""
+            data = first(args)
+            data = data if isinstance(data, dict) else {}
+            asked = data.get("session_id")
+            owned = proves_ownership(settings.session_secret, asked, data.get("resume_token"))
+            session_id = asked if owned else new_webchat_id()
+            previous = sessions.get(sid)
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous)
+            sessions[sid] = session_id
+            await sio.enter_room(sid, session_id)
+            confirmation = {"session_id": session_id, "resume_token": resume_token(settings.session_secret, session_id)}
+            await sio.emit("session_confirm", confirmation, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: str, *args) -> dict | None:
+            session_id = sessions.get(sid)
+            data = first(args)
+            if session_id is None:
+                return NO_SESSION
+            if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+                return NOT_TEXT
+            if data.get("session_id") not in (None, session_id):
+                log.warning("webchat message for a conversation its socket does not hold: refused")
+                return OTHER_SESSION
+            text = typed_text(data["message"])
+            if not text:
+                return EMPTY
+            text = await asyncio.to_thread(shared_gate().admit, text, session_id, addresses.get(sid, ""))
+            output = WebChatOutput(sio, self.bot_message_evt)
+            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
+            return None
+
+        return parsing_in_worker(socketio_webhook)
