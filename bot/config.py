@@ -14,9 +14,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Written by `make run` (mode 0600) so that `python -m bot model ...` can reach Rasa's HTTP API.
 RASA_TOKEN_FILE = ROOT / "var" / "rasa.token"
-# Without JEP_SESSION_SECRET a process signs with a secret of its own; `make run` gives all its
-# services one, so that the web app accepts the resume tokens the Rasa server issued.
-_PROCESS_SECRET = secrets.token_urlsafe(32)
+# Signs the web chat's resume tokens when JEP_SESSION_SECRET is not set. Kept (mode 0600) so that
+# every service on this machine signs alike and a restart does not end the open conversations.
+SESSION_SECRET_FILE = ROOT / "var" / "session.secret"
+
+
+def _kept_secret(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, path)  # atomic: a service starting at the same moment keeps its own or ours, whole
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def _env(name: str, default: str) -> str:
@@ -50,7 +66,7 @@ class Settings:
     vector_cache: Path
     trusted_proxies: tuple[str, ...] = ()
     address_messages_per_minute: int = 200
-    session_secret: str = field(default=_PROCESS_SECRET, repr=False)
+    session_secret: str = field(default_factory=lambda: _kept_secret(SESSION_SECRET_FILE), repr=False)
 
     @property
     def action_url(self) -> str:
@@ -93,7 +109,7 @@ def load_settings() -> Settings:
         trusted_proxies=_list(_env("JEP_TRUSTED_PROXIES", "")),
         # One address may be a whole office behind one router.
         address_messages_per_minute=int(_env("JEP_ADDRESS_MESSAGES_PER_MINUTE", str(10 * per_minute))),
-        session_secret=_env("JEP_SESSION_SECRET", _PROCESS_SECRET),
+        session_secret=os.environ.get("JEP_SESSION_SECRET", "").strip() or _kept_secret(SESSION_SECRET_FILE),
     )
 
 
