@@ -5,7 +5,8 @@ TEXTS = [
     "wie kan ik bellen over een jongere die online radicaliseert",
     "ik wil graag met een adviseur praten",
     "hallo",
-    "/greet",
+    # A quick reply of the widget: the only "/intent" syntax the channels accept from outside.
+    "/find_provider",
 ]
 
 
