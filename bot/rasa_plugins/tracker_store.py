@@ -13,7 +13,8 @@ the database is locked (bot.store.retry); after the last attempt it raises
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import itertools
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +30,7 @@ from bot.rasa_plugins import durable
 from bot.store.retry import BUSY_TIMEOUT, POLICY, retrying_async
 
 T = TypeVar("T")
+STORED = "jep_stored_events"  # on a tracker: how many of its events are in the database
 
 
 class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
@@ -75,6 +77,19 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._off_loop(lambda: SQLTrackerStore.save(self, tracker))
+        setattr(tracker, STORED, len(tracker.events))
+
+    def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
+        """The tracker's events that are not in the database yet.
+
+        Rasa counts the stored events of the latest session, which leaves out the
+        `action_session_start` just before `session_started`: a new conversation's
+        tracker saved twice in one turn (durable.py) would store its last event again.
+        """
+        stored = getattr(tracker, STORED, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def keys(self) -> list[str]:
         return list(await self._off_loop(lambda: SQLTrackerStore.keys(self)))

@@ -20,7 +20,7 @@ from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.data import TrainingType
 
@@ -38,6 +38,7 @@ RASAS_OWN = {
     (rasa.core.tracker_store, "SQLTrackerStore", "save"): "ded301e08f4c708e",
     (rasa.core.tracker_store, "SQLTrackerStore", "_retrieve"): "78c7e08ac30924b6",
     (rasa.core.tracker_store, "SQLTrackerStore", "keys"): "53702f25ba18165b",
+    (rasa.core.tracker_store, "SQLTrackerStore", "_additional_events"): "5ad906f458419020",
 }
 
 
@@ -168,6 +169,19 @@ def test_a_locked_tracker_store_raises_after_its_retries_and_the_loop_keeps_runn
         "eerste",
         "tweede",
     ]
+
+
+def test_a_new_conversation_saved_twice_in_one_turn_stores_each_event_once(tmp_path):
+    store = UrlSQLTrackerStore(url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    # As Rasa starts a session: action_session_start comes just before session_started.
+    opening = [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.1),
+               ActionExecuted("action_listen", timestamp=1.2), UserUttered("hallo", timestamp=1.3)]  # fmt: skip
+    tracker = DialogueStateTracker.from_events("nieuw", opening)
+    asyncio.run(store.save(tracker))  # the message, before the answer
+    tracker.update(BotUttered("Hallo, ik ben de assistent.", timestamp=1.4))
+    asyncio.run(store.save(tracker))  # the answer
+    again = asyncio.run(store.retrieve_full_tracker("nieuw"))
+    assert [type(e).__name__ for e in again.events] == [type(e).__name__ for e in tracker.events]
 
 
 def test_a_method_that_awaits_real_io_cannot_be_run_in_a_thread_by_mistake():
