@@ -37,7 +37,7 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
     policy = POLICY
 
     def __init__(self, domain=None, url: str | None = None, event_broker=None, **kwargs: Any):
-        durable.install()
+        durable.install()  # whoever stores trackers here gets "stored before answered" with it
         kwargs.pop("host", None)  # Rasa passes the endpoint's `url` as host
         parsed = make_url(url or load_settings().tracker_db_url)
         if parsed.drivername.startswith("sqlite") and parsed.database:
