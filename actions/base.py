@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from abc import ABC, abstractmethod
 from typing import Any
@@ -17,10 +18,13 @@ from bot.knowledge.context import Context
 from bot.knowledge.text import STOPWORDS, words
 from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
 from bot.services import Services, default_services
+from bot.store.retry import StoreUnavailable
 
 CLARIFYING_QUESTION = "utter_ask_concern_details"
+NOT_REGISTERED = "utter_not_registered"
 # No vowel, five consonants in a row, or one letter three times: "qwq", "sdfgh", "zzz".
 _NOISE = re.compile(r"^[^aeiouy]+$|[^aeiouy\d]{5,}|(\w)\1\1")
+log = logging.getLogger(__name__)
 
 
 class ServiceAction(Action, ABC):
@@ -35,7 +39,11 @@ class ServiceAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         # The services do blocking SQL; keep the action server's event loop free.
-        return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+        try:
+            return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+        except StoreUnavailable:
+            not_registered(dispatcher, tracker)
+            return []
 
     @abstractmethod
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]: ...
@@ -65,6 +73,12 @@ class ServiceAction(Action, ABC):
         dispatcher.utter_message(json_message=escalation_payload(ticket))
         dispatcher.utter_message(response="utter_acute_followup")
         return []
+
+
+def not_registered(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The database stayed locked: what was already said stands, the request is not on record, so say so."""
+    log.error("verzoek in gesprek %s niet vastgelegd: database bezet", tracker.sender_id)
+    dispatcher.utter_message(response=NOT_REGISTERED)
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -16,10 +16,11 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import ServiceAction
+from actions.base import ServiceAction, not_registered
 from bot.contract import escalation_payload
 from bot.escalation.callback import PendingCallbacks, masked, normalise_phone
 from bot.services import Services, default_services
+from bot.store.retry import StoreUnavailable
 
 CANCEL = re.compile(r"^\s*(stop|stoppen|annuleer|annuleren|laat maar|toch niet|nee,? bedankt)\W*$", re.IGNORECASE)
 PHONE_SLOT = "callback_phone"
@@ -53,7 +54,11 @@ class ValidateCallbackForm(FormValidationAction):
         if CANCEL.match((tracker.latest_message or {}).get("text") or ""):
             dispatcher.utter_message(response="utter_callback_cancelled")
             return [ActiveLoop(None), SlotSet("requested_slot", None), *self.cleared()]
-        return await super().run(dispatcher, tracker, domain)
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except StoreUnavailable:
+            not_registered(dispatcher, tracker)
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *self.cleared()]
 
     @staticmethod
     def cleared() -> list[dict]:

@@ -9,6 +9,7 @@ correction possible; see bot/knowledge/typos.py.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -34,6 +35,7 @@ STOPWORDS = frozenset(
 SUFFIXES = frozenset("lijk lijke heid heden baar bare isch ische achtig loos loze zaam zame ling tje".split())
 
 _stemmer = snowballstemmer.stemmer("dutch")
+_stemming = threading.Lock()  # the Snowball stemmer keeps its work in the instance: one word at a time
 
 # Inflections Snowball leaves alone: "radicaliseert", "geradicaliseerde", "families".
 _EXTRA_RULES = (
@@ -60,7 +62,8 @@ def stem(word: str) -> str:
         if pattern.match(word):
             word = pattern.sub(replacement, word)
             break
-    stemmed = _stemmer.stemWord(word)
+    with _stemming:
+        stemmed = _stemmer.stemWord(word)
     # Snowball leaves 'herkennen' as 'herkenn'; undoubling joins it with 'herkent'.
     if len(stemmed) > 3 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiou":
         stemmed = stemmed[:-1]

@@ -1,7 +1,15 @@
-"""Engine and session factory. Callers own the session: one per unit of work."""
+"""Engine and session factory. Callers own the session: one per unit of work.
+
+A SQLite file is kept in WAL mode (readers never wait for a writer), and a
+statement or commit that finds it locked is tried again a few times with
+jitter (bot.store.retry) before `StoreUnavailable` is raised. That wait
+happens in the caller's thread: the action server and the web app run their
+database work in worker threads, never on their event loop.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,9 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.store.models import Base
+from bot.store.retry import BUSY_TIMEOUT, POLICY, RetryPolicy, retrying
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, policy: RetryPolicy = POLICY) -> Engine:
     """An engine for `url`, with the schema created if it is missing."""
     parsed = make_url(url)
     kwargs: dict = {"future": True}
@@ -25,13 +34,44 @@ def make_engine(url: str) -> Engine:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            waiting = type("WaitingConnection", (WaitingConnection,), {"policy": policy})
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT, "factory": waiting}
     engine = create_engine(url, **kwargs)
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        if parsed.database not in (None, "", ":memory:"):
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the file
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
     return engine
+
+
+class WaitingConnection(sqlite3.Connection):
+    """A SQLite connection that waits out a locked database, statement by statement.
+
+    Python's sqlite3 begins a transaction only at the first write, so a
+    statement that finds the database locked has changed nothing yet, and a
+    COMMIT that finds it locked keeps its transaction: both can simply be
+    tried again, as SQLite's own busy handler would, but bounded and with jitter.
+    """
+
+    policy: RetryPolicy = POLICY
+
+    def cursor(self, factory=None) -> sqlite3.Cursor:
+        return super().cursor(factory or WaitingCursor)
+
+    def commit(self) -> None:
+        retrying(super().commit, self.policy)
+
+
+class WaitingCursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=()):
+        return retrying(lambda: sqlite3.Cursor.execute(self, sql, parameters), self.connection.policy)
+
+    def executemany(self, sql, seq_of_parameters):
+        rows = list(seq_of_parameters)  # a retry needs them again
+        return retrying(lambda: sqlite3.Cursor.executemany(self, sql, rows), self.connection.policy)
 
 
 def _add_missing_columns(engine: Engine) -> None:
