@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -26,7 +27,9 @@ from bot.escalation.callback import PendingCallbacks
 from bot.privacy import redact
 from bot.ratelimit import RateLimiter
 from bot.store import make_engine, make_sessionmaker
+from bot.store.retry import StoreUnavailable
 
+log = logging.getLogger(__name__)
 MAX_MESSAGE = 1000
 TOO_LONG = "/message_too_long"
 RATE_LIMITED = "/rate_limited"
@@ -86,7 +89,11 @@ class Gate:
         phones = [text[f.start : f.end] for f in redaction.found if f.type == "TELEFOON"]
         if phones:
             # The one raw value the product keeps: a callback number, if the assistant just asked for one.
-            self.park_phone(conversation_id, phones[-1])
+            try:
+                self.park_phone(conversation_id, phones[-1])
+            except StoreUnavailable:
+                # The message still counts; the callback form asks for a number it does not find.
+                log.warning("callback number of %s not parked: database locked", conversation_id)
         return redaction.text
 
 

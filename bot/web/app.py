@@ -24,6 +24,7 @@ from bot.escalation.relay import LiveRelay
 from bot.feedback.route import register_feedback_routes
 from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
+from bot.store.retry import StoreUnavailable
 from bot.training.review import ReviewQueue
 from bot.web.advisors import register_advisor_routes
 from bot.web.maintainers import Maintenance, register_maintainer_routes
@@ -31,6 +32,7 @@ from bot.web.render import article_html
 from bot.web.static_files import register_static
 
 HERE = Path(__file__).parent
+JSON_PATHS = ("/feedback", "/api/")
 log = logging.getLogger(__name__)
 
 
@@ -62,6 +64,15 @@ def create_app(
             reply.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
             reply.headers["Access-Control-Allow-Headers"] = "Content-Type"
             reply.headers["Vary"] = "Origin"
+
+    @app.exception(StoreUnavailable)
+    async def store_locked(request, _error):
+        # A write that waited out every retry (bot/store/retry.py): nothing was stored, so it can simply be sent again.
+        reply = "Dit kon nu niet worden opgeslagen. Probeer het over een paar seconden opnieuw."
+        wants_json = request.path.startswith(JSON_PATHS) or "json" in (request.headers.get("accept") or "")
+        if wants_json:
+            return response.json({"error": reply}, status=503, headers={"Retry-After": "5"})
+        return response.text(reply, status=503, headers={"Retry-After": "5"})
 
     @app.get("/")
     async def chat(request):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 
 import pytest
 import requests
@@ -84,3 +85,18 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_budget(web):
     one = client()
     statuses = [rate(base, forwarded_for=one).status_code for _ in range(35)]  # one client, many conversations
     assert statuses[0] == 200 and statuses[-1] == 429
+
+
+def test_a_rating_while_the_database_stays_locked_gets_a_503_to_send_again(web, tmp_path_factory):
+    base, factory = web
+    path = factory.kw["bind"].url.database
+    holder = sqlite3.connect(path, timeout=1, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        reply = rate(base, query="tijdens het slot")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert reply.status_code == 503 and reply.headers["Retry-After"] == "5"
+    assert "opnieuw" in reply.json()["error"]
+    assert rate(base, query="na het slot").status_code == 200

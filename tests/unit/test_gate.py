@@ -17,6 +17,7 @@ from bot.rasa_plugins.gate import (
     quick_reply_payloads,
     typed_text,
 )
+from bot.store.retry import StoreUnavailable
 
 SECRET = "proefgeheim"
 BSN = "111222333"
@@ -176,3 +177,11 @@ def test_only_a_json_object_is_a_body(body):
 
 def test_a_json_object_is_read():
     assert json_object(b'{"sender": "a", "message": "\\ud800"}') == {"sender": "a", "message": "\ud800"}
+
+
+def test_a_number_that_cannot_be_parked_does_not_lose_the_message():
+    def locked(_conversation, _phone):
+        raise StoreUnavailable
+
+    gate = Gate(20, 200, locked)
+    assert gate.admit("bel me op 06-12345678", "web-1", "203.0.113.9") == "bel me op [TELEFOON]"
