@@ -45,6 +45,11 @@ class Settings:
     escalation_retention_days: int
     vector_cache: Path
     trusted_proxies: tuple[str, ...] = ()
+    sla_callback_hours: float = 8.0
+    sla_phone_hours: float = 8.0
+    sla_live_minutes: float = 2.0
+    sla_acute_minutes: float = 0.0
+    callback_retry_minutes: int = 60
 
     @property
     def action_url(self) -> str:
@@ -84,6 +89,11 @@ def load_settings() -> Settings:
         vector_cache=Path(_env("JEP_VECTOR_CACHE", str(var / "cache" / "passage-vectors.sqlite"))),
         allowed_origins=_list(_env("JEP_ALLOWED_ORIGINS", own_origins)),
         trusted_proxies=_list(_env("JEP_TRUSTED_PROXIES", "")),
+        sla_callback_hours=float(_env("JEP_SLA_CALLBACK_HOURS", "8")),
+        sla_phone_hours=float(_env("JEP_SLA_PHONE_HOURS", "8")),
+        sla_live_minutes=float(_env("JEP_SLA_LIVE_MINUTES", "2")),
+        sla_acute_minutes=float(_env("JEP_SLA_ACUTE_MINUTES", "0")),
+        callback_retry_minutes=int(_env("JEP_CALLBACK_RETRY_MINUTES", "60")),
     )
 
 
