@@ -91,24 +91,27 @@
     tone(item.acute);
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     var title = item.acute ? "Acute escalatie " + item.ticket : "Nieuwe escalatie " + item.ticket;
-    var note = new Notification(title, {
-      body: item.reason_label + ". " + item.mode_label + ".",
-      tag: item.ticket,
-      requireInteraction: !!item.acute,
-    });
-    note.onclick = function () {
-      window.focus();
-      window.location.href = "/adviseurs/escalaties/" + encodeURIComponent(item.ticket);
-    };
+    try {
+      var note = new Notification(title, {
+        body: item.reason_label + ". " + item.mode_label + ".",
+        tag: item.ticket,
+        requireInteraction: !!item.acute,
+      });
+      note.onclick = function () {
+        window.focus();
+        window.location.href = "/adviseurs/escalaties/" + encodeURIComponent(item.ticket);
+      };
+    } catch (refused) {
+      // Some browsers only notify through a service worker; the tone and the banner still tell.
+    }
   }
 
   function noticeNewWork(data) {
     var now = {};
     data.waiting.forEach(function (item) { now[item.ticket] = true; });
-    if (known !== null) {
-      data.waiting.filter(function (item) { return !known[item.ticket]; }).forEach(announce);
-    }
+    var fresh = known === null ? [] : data.waiting.filter(function (item) { return !known[item.ticket]; });
     known = now;
+    fresh.forEach(announce);
   }
 
   function draw(data) {
