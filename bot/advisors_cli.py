@@ -1,4 +1,6 @@
-"""The `advisors` commands: create an account, list the accounts."""
+"""The `advisors` commands: create, list, disable, enable, reset a password, remove.
+
+Each change is in the audit log with "opdrachtregel" as the one who made it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,12 @@ from bot.config import Settings
 from bot.store import make_engine, make_sessionmaker
 
 ROLE_NAMES = {"advisor": "adviseur", "lead": "teamleider", "maintainer": "beheerder"}
+CLI = "opdrachtregel"
+DONE = {
+    "disable": "Account '{name}' is uitgeschakeld; de sessies zijn beëindigd.",
+    "enable": "Account '{name}' kan weer inloggen.",
+    "remove": "Account '{name}' is verwijderd.",
+}
 
 
 def run(args, settings: Settings) -> int:
@@ -32,8 +40,25 @@ def run(args, settings: Settings) -> int:
             print("Er zijn nog geen accounts. Maak er een met: python -m bot advisors add <gebruikersnaam>")
         for account in rows:
             seen = f"{account.last_seen_at:%Y-%m-%d %H:%M} UTC" if account.last_seen_at else "nog nooit"
-            print(f"{account.username}\t{ROLE_NAMES[account.role]}\tlaatst gezien: {seen}")
+            state = "\tuitgeschakeld" if account.disabled else ""
+            print(f"{account.username}\t{ROLE_NAMES[account.role]}\tlaatst gezien: {seen}{state}")
         return 0
+    try:
+        if args.command in DONE:
+            getattr(accounts, args.command)(args.username, CLI)
+            print(DONE[args.command].format(name=args.username))
+            return 0
+        if args.command == "reset-password":
+            password = _password()
+            if password is None:
+                print("De twee wachtwoorden zijn niet gelijk. Het wachtwoord is niet veranderd.", file=sys.stderr)
+                return 1
+            accounts.reset_password(args.username, password, CLI)
+            print(f"Het wachtwoord van '{args.username}' is opnieuw ingesteld; de sessies zijn beëindigd.")
+            return 0
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 2
 
 

@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("username")
     add.add_argument("--role", choices=("advisor", "lead", "maintainer"), default="advisor")
     advisors.add_parser("list", help="alle accounts tonen")
+    for command, words in (
+        ("disable", "een account uitschakelen: niet meer inloggen, sessies direct beëindigd"),
+        ("enable", "een uitgeschakeld account weer inschakelen"),
+        ("reset-password", "een nieuw wachtwoord instellen (wordt gevraagd); sessies beëindigd"),
+        ("remove", "een account verwijderen (niet zolang het escalaties in behandeling heeft)"),
+    ):
+        advisors.add_parser(command, help=words).add_argument("username")
 
     # --- review and model (bot/training_cli.py) ---
     review = groups.add_parser("review", help="slecht begrepen vragen beoordelen").add_subparsers(

@@ -67,6 +67,11 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     address_messages_per_minute: int = 200
     session_secret: str = field(default_factory=lambda: _kept_secret(SESSION_SECRET_FILE), repr=False)
+    sla_callback_hours: float = 8.0
+    sla_phone_hours: float = 8.0
+    sla_live_minutes: float = 2.0
+    sla_acute_minutes: float = 0.0
+    callback_retry_minutes: int = 60
 
     @property
     def action_url(self) -> str:
@@ -110,6 +115,11 @@ def load_settings() -> Settings:
         # One address may be a whole office behind one router.
         address_messages_per_minute=int(_env("JEP_ADDRESS_MESSAGES_PER_MINUTE", str(10 * per_minute))),
         session_secret=os.environ.get("JEP_SESSION_SECRET", "").strip() or _kept_secret(SESSION_SECRET_FILE),
+        sla_callback_hours=float(_env("JEP_SLA_CALLBACK_HOURS", "8")),
+        sla_phone_hours=float(_env("JEP_SLA_PHONE_HOURS", "8")),
+        sla_live_minutes=float(_env("JEP_SLA_LIVE_MINUTES", "2")),
+        sla_acute_minutes=float(_env("JEP_SLA_ACUTE_MINUTES", "0")),
+        callback_retry_minutes=int(_env("JEP_CALLBACK_RETRY_MINUTES", "60")),
     )
 
 

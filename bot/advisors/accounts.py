@@ -1,4 +1,6 @@
-"""Advisor accounts: argon2 password hashes, logins throttled with back-off, who is online.
+"""Advisor accounts: argon2 password hashes, logins throttled with back-off, who is online;
+disabling, enabling, resetting a password and removing, each ending the account's sessions
+where it matters and written to the audit log.
 
 Times are naive UTC, like every other column of the project's own tables.
 """
@@ -11,16 +13,20 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.advisors.audit import record
+from bot.advisors.sessions import AdvisorSession
 from bot.advisors.throttle import LoginThrottle
-from bot.store import Advisor, unit_of_work
+from bot.store import Advisor, Escalation, unit_of_work
 
 # A lead is an advisor who may also close or answer escalations a colleague holds.
 LEAD = "lead"
 ROLES = ("advisor", LEAD, "maintainer")
+# The accounts a lead manages on the team page; maintainers' accounts stay with the command line.
+TEAM_ROLES = ("advisor", LEAD)
 MIN_PASSWORD_LENGTH = 12
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,79}")
 
@@ -34,10 +40,11 @@ class Account:
     username: str
     role: str
     last_seen_at: datetime | None = None
+    disabled: bool = False
 
 
 def _account(row: Advisor) -> Account:
-    return Account(row.username, row.role, row.last_seen_at)
+    return Account(row.username, row.role, row.last_seen_at, row.disabled_at is not None)
 
 
 def normalise(username: str) -> str:
@@ -57,6 +64,11 @@ class AccountService:
     def _now(self) -> datetime:
         return self.clock().astimezone(timezone.utc).replace(tzinfo=None)
 
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
+            raise AccountError(f"Het wachtwoord is te kort: gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
+
     def add(self, username: str, password: str, role: str = "advisor") -> Account:
         name = normalise(username)
         if not USERNAME.fullmatch(name):
@@ -66,8 +78,7 @@ class AccountService:
             )
         if role not in ROLES:
             raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor', 'lead' of 'maintainer'.")
-        if len(password or "") < MIN_PASSWORD_LENGTH or not password.strip():
-            raise AccountError(f"Het wachtwoord is te kort: gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
+        self._check_password(password)
         taken = AccountError(f"De gebruikersnaam '{name}' is al in gebruik. Kies een andere naam.")
         try:
             with unit_of_work(self.factory) as session:
@@ -98,8 +109,8 @@ class AccountService:
                 # The same work as a real check, so the response time does not tell which names exist.
                 self._matches(self._dummy_hash, password)
                 return None
-            if not self._matches(row.password_hash, password):
-                return None
+            if not self._matches(row.password_hash, password) or row.disabled_at is not None:
+                return None  # a disabled account gets the answer of a wrong password, after the same work
             row.last_seen_at = self._now()
             if self.hasher.check_needs_rehash(row.password_hash):
                 row.password_hash = self.hasher.hash(password)
@@ -125,10 +136,66 @@ class AccountService:
         since = self._now() - timedelta(minutes=window_minutes)
         with unit_of_work(self.factory) as session:
             rows = session.execute(
-                select(Advisor).where(Advisor.last_seen_at >= since).order_by(Advisor.username)
+                select(Advisor)
+                .where(Advisor.last_seen_at >= since, Advisor.disabled_at.is_(None))
+                .order_by(Advisor.username)
             ).scalars()
             return [_account(row) for row in rows]
 
     def all(self) -> list[Account]:
         with unit_of_work(self.factory) as session:
             return [_account(row) for row in session.execute(select(Advisor).order_by(Advisor.username)).scalars()]
+
+    def disable(self, username: str, by: str, roles: tuple[str, ...] = ROLES) -> None:
+        """The account can no longer log in, and every session it has ends now."""
+        with unit_of_work(self.factory) as session:
+            row = self._target(session, username, by, roles)
+            row.disabled_at = row.disabled_at or self._now()
+            session.execute(delete(AdvisorSession).where(AdvisorSession.username == row.username))
+            record(session, by, "account_disable", self._now(), subject=row.username)
+
+    def enable(self, username: str, by: str, roles: tuple[str, ...] = ROLES) -> None:
+        with unit_of_work(self.factory) as session:
+            row = self._target(session, username, by, roles)
+            row.disabled_at = None
+            record(session, by, "account_enable", self._now(), subject=row.username)
+
+    def reset_password(self, username: str, password: str, by: str, roles: tuple[str, ...] = ROLES) -> None:
+        """A new password; sessions made with the old one end."""
+        self._check_password(password)
+        with unit_of_work(self.factory) as session:
+            row = self._target(session, username, by, roles, self_allowed=True)
+            row.password_hash = self.hasher.hash(password)
+            session.execute(delete(AdvisorSession).where(AdvisorSession.username == row.username))
+            record(session, by, "password_reset", self._now(), subject=row.username)
+
+    def remove(self, username: str, by: str, roles: tuple[str, ...] = ROLES) -> None:
+        """Gone, with its sessions; not while it holds an escalation, which would be left without a holder."""
+        with unit_of_work(self.factory) as session:
+            row = self._target(session, username, by, roles)
+            held = session.execute(
+                select(func.count(Escalation.id))
+                .where(Escalation.claimed_by == row.username, Escalation.status == "claimed")
+            ).scalar()  # fmt: skip
+            if held:
+                raise AccountError(f"{row.username} heeft nog {held} escalatie(s) in behandeling. Draag die eerst "
+                                   "over of leg ze terug in de inbox.")  # fmt: skip
+            session.execute(delete(AdvisorSession).where(AdvisorSession.username == row.username))
+            session.delete(row)
+            record(session, by, "account_remove", self._now(), subject=row.username)
+
+    def team(self, roles: tuple[str, ...] = TEAM_ROLES) -> list[Account]:
+        with unit_of_work(self.factory) as session:
+            query = select(Advisor).where(Advisor.role.in_(roles)).order_by(Advisor.username)
+            return [_account(row) for row in session.execute(query).scalars()]
+
+    @staticmethod
+    def _target(session: Session, username: str, by: str, roles: tuple[str, ...],
+                self_allowed: bool = False) -> Advisor:  # fmt: skip
+        name = normalise(username)
+        row = session.execute(select(Advisor).where(Advisor.username == name)).scalar_one_or_none()
+        if row is None or row.role not in roles:
+            raise AccountError(f"Er is geen account '{name}' dat je hier kunt beheren.")
+        if name == normalise(by) and not self_allowed:
+            raise AccountError("Je eigen account kun je hier niet uitschakelen, inschakelen of verwijderen.")
+        return row

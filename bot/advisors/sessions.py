@@ -2,7 +2,8 @@
 
 The cookie holds a random id; the table keeps only its SHA-256, so a copy of the
 database cannot be used to log in. A session ends 8 hours after login, or after
-30 minutes without a request, whichever comes first.
+30 minutes without a request, whichever comes first, and at once when the account is
+disabled (bot/advisors/accounts.py deletes its sessions; a lookup also checks the account).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class SessionStore:
             found = session.execute(
                 select(AdvisorSession, Advisor.role)
                 .join(Advisor, Advisor.username == AdvisorSession.username)
-                .where(AdvisorSession.id == _digest(token))
+                .where(AdvisorSession.id == _digest(token), Advisor.disabled_at.is_(None))
             ).first()
             if found is None:
                 return None

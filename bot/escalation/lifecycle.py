@@ -1,10 +1,12 @@
-"""The advisors' side of an escalation: the inbox, claiming, notes, closing, and the
-conversation that led to it, read from Rasa's tracker store.
+"""The advisors' side of an escalation: the inbox, claiming, releasing, handing over, notes,
+closing, and the conversation that led to it, read from Rasa's tracker store.
 
-An escalation goes open → claimed → closed and never back. Once claimed, only the
-advisor who holds it, or a lead, closes it or answers in its live chat; anyone in the
-inbox may add a note, so a colleague who took a call can write down what was said.
-Times come out as ISO 8601 strings in UTC, ready for JSON.
+An escalation goes open → claimed → closed; a claimed one may go back to the inbox (released)
+or to a colleague (handed over), a closed one never moves again. Once claimed, only the
+advisor who holds it, or a lead, releases, hands over, closes it or answers in its live chat;
+anyone in the inbox may add a note, so a colleague who took a call can write down what was
+said. Each step is in the audit log. Closing purges the callback number: it was kept only to
+call back. Times come out as ISO 8601 strings in UTC, ready for JSON.
 """
 
 from __future__ import annotations
@@ -12,20 +14,33 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import MetaData, Table, case, inspect, select, update
+from sqlalchemy import MetaData, Table, and_, case, delete, func, inspect, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.store import Escalation, EscalationNote, unit_of_work
+from bot.advisors.audit import record
+from bot.store import Advisor, Escalation, EscalationNote, PendingCallback, unit_of_work
 
 OPEN_STATUSES = ("open", "claimed")
-TRANSITIONS = {"claim": ("open", "claimed"), "close": ("claimed", "closed")}
+TRANSITIONS = {
+    "claim": ("open", "claimed"),
+    "release": ("claimed", "open"),
+    "hand_over": ("claimed", "claimed"),
+    "close": ("claimed", "closed"),
+}
+# What only the holder (or a lead) may do, in the words of the refusal.
+HOLDER_STEPS = {"release": "hem teruglegen", "hand_over": "hem overdragen", "close": "hem sluiten"}
 MAX_NOTE_LENGTH = 4000
+NOT_CLAIMED = "Escalatie {ticket} is nog niet opgepakt. Pak hem eerst op"
 REFUSALS = {
     ("claim", "claimed"): "Escalatie {ticket} is al opgepakt door {claimed_by}.",
     ("claim", "closed"): "Escalatie {ticket} is al gesloten.",
-    ("close", "open"): "Escalatie {ticket} is nog niet opgepakt. Pak hem eerst op en sluit hem daarna.",
+    ("close", "open"): NOT_CLAIMED + " en sluit hem daarna.",
     ("close", "closed"): "Escalatie {ticket} is al gesloten.",
+    ("release", "open"): "Escalatie {ticket} staat al open in de inbox.",
+    ("release", "closed"): "Escalatie {ticket} is al gesloten.",
+    ("hand_over", "open"): NOT_CLAIMED + " en draag hem daarna over.",
+    ("hand_over", "closed"): "Escalatie {ticket} is al gesloten.",
 }
 PAYLOAD_LABELS = {"articles": "Artikelen", "providers": "Organisaties"}
 
@@ -56,7 +71,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=timezone.utc).isoformat() if moment else None
 
 
-def _summary(row: Escalation) -> dict:
+def summary(row: Escalation) -> dict:
     return {
         "ticket": row.ticket,
         "reason": row.reason,
@@ -68,8 +83,23 @@ def _summary(row: Escalation) -> dict:
         "claimed_by": row.claimed_by,
         "claimed_at": _iso(row.claimed_at),
         "closed_at": _iso(row.closed_at),
+        "first_claimed_at": _iso(row.first_claimed_at),
         "has_callback": bool(row.callback_phone),
+        "callback_moment": row.callback_moment,
+        "next_attempt_at": _iso(row.next_attempt_at),
     }
+
+
+def urgency(now: datetime):
+    """The inbox order's first key: acute, then a live chat nobody answers yet, then callbacks
+    that are due (never tried, or their next attempt has come), then the rest."""
+    return case(
+        (Escalation.reason == "acute", 0),
+        (and_(Escalation.mode == "live", Escalation.status == "open"), 1),
+        (and_(Escalation.mode == "callback",
+              or_(Escalation.next_attempt_at.is_(None), Escalation.next_attempt_at <= now)), 2),
+        else_=3,
+    )  # fmt: skip
 
 
 class EscalationInbox:
@@ -79,15 +109,14 @@ class EscalationInbox:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def open_items(self) -> list[dict]:
-        """Open and claimed escalations: acute ones first, then the newest first."""
+        """Open and claimed escalations, the most urgent first (see `urgency`), then the newest first."""
         query = (
             select(Escalation)
             .where(Escalation.status.in_(OPEN_STATUSES), Escalation.ticket.isnot(None))
-            .order_by(case((Escalation.reason == "acute", 0), else_=1), Escalation.created_at.desc(),
-                      Escalation.id.desc())
-        )  # fmt: skip
+            .order_by(urgency(self._now()), Escalation.created_at.desc(), Escalation.id.desc())
+        )
         with unit_of_work(self.factory) as session:
-            return [_summary(row) for row in session.execute(query).scalars()]
+            return [summary(row) for row in session.execute(query).scalars()]
 
     def get(self, ticket: str) -> dict:
         with unit_of_work(self.factory) as session:
@@ -97,7 +126,7 @@ class EscalationInbox:
                 .where(EscalationNote.escalation_id == row.id)
                 .order_by(EscalationNote.created_at, EscalationNote.id)
             ).scalars()
-            item = _summary(row)
+            item = summary(row)
             item["conversation_id"] = row.conversation_id
             item["notes"] = [{"advisor": n.advisor, "text": n.text, "created_at": _iso(n.created_at)} for n in notes]
             item["callback"] = (
@@ -108,11 +137,37 @@ class EscalationInbox:
             return item
 
     def claim(self, ticket: str, advisor: str) -> None:
-        self._move(ticket, "claim", claimed_by=advisor, claimed_at=self._now())
+        now = self._now()
+        self._move(ticket, "claim", advisor, claimed_by=advisor, claimed_at=now,
+                   first_claimed_at=func.coalesce(Escalation.first_claimed_at, now))  # fmt: skip
+
+    def release(self, ticket: str, advisor: str, lead: bool = False) -> None:
+        """Back to the inbox for anyone to claim; by the holder, or a lead."""
+        self._move(ticket, "release", advisor, holder=None if lead else advisor, claimed_by=None, claimed_at=None)
+
+    def hand_over(self, ticket: str, advisor: str, colleague: str, lead: bool = False) -> None:
+        """To a named colleague, who holds it from now on; by the holder, or a lead."""
+        colleague = (colleague or "").strip().lower()
+        with unit_of_work(self.factory) as session:
+            known = session.execute(
+                select(Advisor.username).where(Advisor.username == colleague, Advisor.disabled_at.is_(None))
+            ).scalar()
+            holder = self._row(session, ticket).claimed_by
+        if known is None:
+            raise TransitionError("Kies een collega uit de lijst om de escalatie aan over te dragen.")
+        if colleague == holder:
+            raise TransitionError(f"Escalatie {ticket} is al in behandeling bij {colleague}.")
+        self._move(ticket, "hand_over", advisor, holder=None if lead else advisor, subject=colleague,
+                   claimed_by=colleague, claimed_at=self._now())  # fmt: skip
 
     def close(self, ticket: str, advisor: str, lead: bool = False) -> None:
-        """Only by the holder, or by a lead: the one who finishes a case when its holder is away."""
-        self._move(ticket, "close", holder=None if lead else advisor, closed_at=self._now())
+        """Only by the holder, or by a lead: the one who finishes a case when its holder is away.
+        The callback number goes with it, also a number still parked for the conversation."""
+        self._move(ticket, "close", advisor, holder=None if lead else advisor, closed_at=self._now(),
+                   callback_phone=None, next_attempt_at=None)  # fmt: skip
+        with unit_of_work(self.factory) as session:
+            conversation = self._row(session, ticket).conversation_id
+            session.execute(delete(PendingCallback).where(PendingCallback.conversation_id == conversation))
 
     def live_conversation(self, ticket: str, advisor: str, lead: bool = False) -> str:
         """The conversation an advisor may answer in: a live chat they hold (or any, for a lead)."""
@@ -148,8 +203,9 @@ class EscalationInbox:
         with self.tracker.connect() as connection:
             return [_line(*row) for row in connection.execute(query)]
 
-    def _move(self, ticket: str, action: str, holder: str | None = None, **values) -> None:
-        """The step, if the state (and the holder, when given) still allows it."""
+    def _move(self, ticket: str, action: str, actor: str, holder: str | None = None, subject: str | None = None,
+              **values) -> None:  # fmt: skip
+        """The step, if the state (and the holder, when given) still allows it; audited with it."""
         source, target = TRANSITIONS[action]
         allowed = [Escalation.ticket == ticket, Escalation.status == source]
         if holder is not None:
@@ -161,10 +217,11 @@ class EscalationInbox:
                 .execution_options(synchronize_session=False)
             ).rowcount  # fmt: skip
             if changed:
+                record(session, actor, action, self._now(), ticket=ticket, subject=subject)
                 return
             row = self._row(session, ticket)
             if row.status == source and holder is not None:
-                raise NotHolder(ticket, row.claimed_by, "hem sluiten")
+                raise NotHolder(ticket, row.claimed_by, HOLDER_STEPS[action])
             raise TransitionError(REFUSALS[(action, row.status)].format(ticket=ticket, claimed_by=row.claimed_by))
 
     @staticmethod

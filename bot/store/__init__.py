@@ -3,9 +3,12 @@
 from bot.store.db import make_engine, make_sessionmaker, unit_of_work
 from bot.store.models import (
     Advisor,
+    AdvisorAction,
     Article,
     Audience,
     Base,
+    CallbackAttempt,
+    CannedReply,
     Escalation,
     EscalationNote,
     Feedback,
@@ -20,9 +23,12 @@ from bot.store.models import (
 
 __all__ = [
     "Advisor",
+    "AdvisorAction",
     "Article",
     "Audience",
     "Base",
+    "CallbackAttempt",
+    "CannedReply",
     "Escalation",
     "EscalationNote",
     "Feedback",

@@ -102,6 +102,23 @@ class Escalation(Base):
     callback_phone = Column(String(40))
     callback_moment = Column(String(200))
     callback_question = Column(Text)
+    # The first claim, kept through releases and hand-overs: the waiting time ends there.
+    first_claimed_at = Column(DateTime)
+    # After a callback that was not answered: when to try again (bot/escalation/callbacks_log.py).
+    next_attempt_at = Column(DateTime)
+
+
+class CallbackAttempt(Base):
+    """One try to call a professional back: who, when, how it went, and a short note."""
+
+    __tablename__ = "callback_attempts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id", ondelete="CASCADE"), nullable=False, index=True)
+    advisor = Column(String(80), nullable=False)
+    outcome = Column(String(16), nullable=False)  # "reached", "no_answer" or "wrong_number"
+    note = Column(Text, nullable=False, default="")
+    attempted_at = Column(DateTime, nullable=False)
 
 
 class PendingCallback(Base):
@@ -130,7 +147,7 @@ class EscalationNote(Base):
 
 
 class Advisor(Base):
-    """An account of the advisors' web app; role 'advisor' or 'maintainer'."""
+    """An account of the advisors' web app; role 'advisor', 'lead' or 'maintainer'."""
 
     __tablename__ = "advisors"
 
@@ -140,6 +157,7 @@ class Advisor(Base):
     role = Column(String(16), nullable=False, default="advisor")
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
     last_seen_at = Column(DateTime)
+    disabled_at = Column(DateTime)  # set: the account cannot log in and its sessions are gone
     # The hard lockout's columns, no longer written (see LoginThrottle); kept so older databases match.
     failed_logins = Column(Integer)
     locked_until = Column(DateTime)
@@ -190,3 +208,28 @@ class ReviewItem(Base):
     decided_by = Column(String(80))
     decided_at = Column(DateTime)
     seen_at = Column(DateTime)  # last found in a conversation; purged with the conversations
+
+
+class CannedReply(Base):
+    """A ready answer an advisor can send in a live chat; the lead advisors keep the set."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    title = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(80))
+    updated_at = Column(DateTime)
+
+
+class AdvisorAction(Base):
+    """The audit log of what advisors changed: claims, hand-overs, callbacks, accounts (bot/advisors/audit.py)."""
+
+    __tablename__ = "advisor_actions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    actor = Column(String(80), nullable=False, index=True)
+    action = Column(String(32), nullable=False)
+    ticket = Column(String(32), index=True)  # for steps on an escalation
+    subject = Column(String(80))  # the colleague or account the step was about
+    at = Column(DateTime, nullable=False)

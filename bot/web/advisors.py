@@ -1,5 +1,6 @@
-"""The advisors' web app: login, the inbox of escalations, one escalation with its
-transcript, and a JSON API for both.
+"""The advisors' web app: login, the inbox of escalations, one escalation with its handoff
+summary and transcript, and a JSON API for both. The steps on an escalation besides claiming,
+noting, closing and replying are in escalation_steps.py; the lead advisors' pages in lead.py.
 
 Authentication is a server-side session (bot/advisors/sessions.py) behind an
 HttpOnly, SameSite=Strict cookie. Every form that changes something carries the
@@ -24,11 +25,14 @@ from sanic import Sanic, response
 from sanic.request import RequestParameters
 
 from bot.advisors.accounts import LEAD, AccountService
-from bot.advisors.audit import AuditLog
+from bot.advisors.audit import describe
 from bot.advisors.sessions import ABSOLUTE, SessionStore
 from bot.advisors.throttle import LoginThrottled
 from bot.client_address import client_address
 from bot.config import Settings
+from bot.escalation.callbacks_log import OUTCOMES
+from bot.escalation.desk import Desk
+from bot.escalation.inbox_rows import VIEWS, SearchError
 from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
 from bot.escalation.relay import LiveRelay, RelayError
 from bot.services import Services
@@ -47,6 +51,17 @@ REASONS = {
 MODES = {"phone": "Belt de Advieslijn", "callback": "Wil teruggebeld worden", "live": "Wacht in de chat"}
 WHO = {"professional": "Professional", "assistant": "Assistent", "adviseur": "Adviseur"}
 PAYLOADS = {"articles": "artikelen", "providers": "organisaties", "escalation": "doorverwijzing"}
+SERVICE_LEVEL = {"overdue": "Over de servicenorm", "within": "Binnen de servicenorm", "pending": ""}
+
+
+def duration_in_words(seconds: int) -> str:
+    """A waiting time as an advisor reads it at a glance: '4 min', '2 u 5 min', '3 d 4 u'."""
+    minutes = max(0, seconds) // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} u {minutes % 60} min"
+    return f"{minutes // (24 * 60)} d {minutes // 60 % 24} u"
 
 
 @dataclass(frozen=True)
@@ -71,13 +86,19 @@ class AdvisorContext:
 
     def present(self, item: dict) -> dict:
         """An escalation with the words the inbox shows, so page and script say the same."""
-        status = {"open": "Open", "claimed": f"In behandeling bij {item['claimed_by']}", "closed": "Gesloten"}
+        holder = f"In behandeling bij {item['claimed_by']} sinds {self.local(item['claimed_at'])}"
+        status = {"open": "Wacht op een adviseur", "claimed": holder, "closed": "Gesloten"}
+        waiting = item.get("waiting_seconds")
         return {
             **item,
             "reason_label": REASONS.get(item["reason"], item["reason"]),
             "mode_label": MODES.get(item["mode"], item["mode"]),
+            "moment_label": f"gewenst: {item['callback_moment']}" if item.get("callback_moment") else "",
+            "next_attempt_label": self.local(item.get("next_attempt_at")),
             "status_label": status.get(item["status"], item["status"]),
             "created_label": self.local(item["created_at"]),
+            "waiting_label": duration_in_words(waiting) if waiting is not None else "",
+            "service_level_label": SERVICE_LEVEL.get(item.get("service_level") or "pending", ""),
         }
 
     def page(self, request, template: str, status: int = 200, **context) -> response.HTTPResponse:
@@ -179,14 +200,16 @@ def register_advisor_routes(
     inbox: EscalationInbox,
     accounts: AccountService,
     relay: LiveRelay,
+    desk: Desk,
 ) -> None:
     templates = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
     )
     context = AdvisorContext(SessionStore(services.factory), accounts, templates, ZoneInfo(settings.timezone))
     templates.filters["local"] = context.local
+    templates.filters["local_utc"] = context.local_utc
     app.ctx.advisors = context
-    audit = AuditLog(services.factory)
+    audit = desk.audit
     signed_in = require_role(*INBOX_ROLES)
     api_signed_in = require_role(*INBOX_ROLES, api=True)
 
@@ -239,25 +262,47 @@ def register_advisor_routes(
         set_cookie(request, reply, "", 0)
         return reply
 
+    def overview(request) -> dict:
+        """The inbox of one view (?filter=) or search (?ticket=), with the counts and the waiting
+        escalations the page title, the banner and the notifications are about."""
+        view = request.args.get("filter", "open")
+        view = view if view in VIEWS else "open"
+        search = (request.args.get("ticket") or "").strip()
+        everything_open = desk.rows.rows("open")
+        error, items = None, everything_open
+        if search or view != "open":
+            try:
+                items = desk.rows.rows(view, request.ctx.advisor.username, search)
+            except SearchError as refused:
+                error, items = str(refused), []
+        waiting = [context.present(i) for i in everything_open if i["status"] == "open"]
+        return {
+            "view": view, "search": search, "error": error, "items": [context.present(i) for i in items],
+            "counts": desk.rows.counts(everything_open),
+            "waiting": [{key: i[key] for key in ("ticket", "acute", "mode", "mode_label", "reason_label")}
+                        for i in waiting],
+            "online": [a.username for a in accounts.online_advisors()],
+        }  # fmt: skip
+
     @app.get("/adviseurs")
     @signed_in
     async def advisors_inbox(request):
-        items = await asyncio.to_thread(inbox.open_items)
-        online = await asyncio.to_thread(accounts.online_advisors)
-        return context.page(request, "inbox.html", items=[context.present(i) for i in items], online=online)
+        data = await asyncio.to_thread(overview, request)
+        return context.page(request, "inbox.html", status=400 if data["error"] else 200, views=VIEWS, **data)
 
     @app.get("/api/escalations")
     @api_signed_in
     async def advisors_api_list(request):
-        items = await asyncio.to_thread(inbox.open_items)
-        online = await asyncio.to_thread(accounts.online_advisors)
-        return response.json({"items": [context.present(i) for i in items], "online": [a.username for a in online]})
+        data = await asyncio.to_thread(overview, request)
+        return response.json(data, status=400 if data["error"] else 200)
 
     async def opened(request, ticket: str, via: str) -> dict | None:
         """The escalation with its transcript, written to the audit log; None if it does not exist."""
 
         def load() -> dict:
             item = inbox.get(ticket)
+            item["handoff"] = desk.handoff.summary(item)
+            item["attempts"] = desk.callbacks.attempts(ticket)
             item["transcript"] = inbox.transcript(item["conversation_id"])
             audit.opened(request.ctx.advisor.username, ticket, via)
             return item
@@ -272,9 +317,17 @@ def register_advisor_routes(
         if item is None:
             return refuse(request, 404, f"Escalatie {ticket} bestaat niet (meer).")
         advisor = request.ctx.advisor
+
+        def extras() -> dict:
+            colleagues = [a.username for a in accounts.all() if not a.disabled and a.username != item["claimed_by"]]
+            history = [(entry, describe(entry)) for entry in audit.actions(ticket=ticket)]
+            return {"colleagues": colleagues, "history": history, "canned": desk.canned.all()}
+
         return context.page(
             request, "escalation.html", status=status if error else 200, item=item, who=WHO, payloads=PAYLOADS,
-            error=error, may_finish=may_finish(item, advisor.username, advisor.role == LEAD),
+            error=error, may_finish=may_finish(item, advisor.username, advisor.role == LEAD), outcomes=OUTCOMES,
+            waiting=duration_in_words(item["handoff"]["waiting_seconds"]), reasons=REASONS,
+            **await asyncio.to_thread(extras),
         )  # fmt: skip
 
     @app.get("/adviseurs/escalaties/<ticket>")
@@ -340,8 +393,11 @@ def register_advisor_routes(
     @app.post("/adviseurs/escalaties/<ticket>/reply")
     @signed_in
     async def advisors_reply(request, ticket: str):
-        """Live mode: the advisor's words go to the professional's open chat."""
+        """Live mode: the advisor's words, or a canned reply, go to the professional's open chat."""
         text = (request.form.get("text") or "").strip()
+        canned = request.form.get("canned") or ""
+        if not text and canned.isdigit() and len(canned) < 10:
+            text = await asyncio.to_thread(desk.canned.text_of, int(canned)) or ""
         advisor = request.ctx.advisor
         try:
             conversation = await asyncio.to_thread(inbox.live_conversation, ticket, advisor.username,
@@ -359,3 +415,5 @@ def register_advisor_routes(
         except RelayError as error:
             return await detail_page(request, ticket, error=str(error))
         return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}#antwoord", status=303)
+
+    app.ctx.escalation_step = act

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine
 
 from bot.advisors.accounts import AccountService
 from bot.config import Settings
+from bot.escalation.desk import Desk
 from bot.escalation.lifecycle import EscalationInbox
 from bot.escalation.relay import LiveRelay
 from bot.feedback.route import register_feedback_routes
@@ -27,6 +28,8 @@ from bot.services import Services, build_services
 from bot.store.retry import StoreUnavailable
 from bot.training.review import ReviewQueue
 from bot.web.advisors import register_advisor_routes
+from bot.web.escalation_steps import register_step_routes
+from bot.web.lead import register_lead_routes
 from bot.web.maintainers import Maintenance, register_maintainer_routes
 from bot.web.render import article_html
 from bot.web.static_files import register_static
@@ -106,7 +109,11 @@ def create_app(
     tracker = create_engine(settings.tracker_db_url, future=True)
     inbox = EscalationInbox(services.factory, tracker)
     relay = LiveRelay(settings.rasa_url, os.environ.get("JEP_RELAY_TOKEN", ""))
-    register_advisor_routes(app, settings, services, inbox, AccountService(services.factory), relay)
+    desk = Desk.build(services.factory, tracker, settings)
+    accounts = AccountService(services.factory)
+    register_advisor_routes(app, settings, services, inbox, accounts, relay, desk)
+    register_step_routes(app, inbox, desk)
+    register_lead_routes(app, accounts, desk)
     register_maintainer_routes(app, settings, ReviewQueue(services.factory, tracker), maintenance)
     return app
 

@@ -31,7 +31,8 @@ def test_an_advisor_takes_over_a_chat_live(browser, stack, page):
     ticket = escalation_of(stack, session_id).ticket
 
     # The inbox updates by itself; the live escalation appears without a reload.
-    link = advisor.locator(f"a[href='/adviseurs/escalaties/{ticket}']")
+    # In the list; the live-chat banner above it links to the same escalation.
+    link = advisor.locator(f"#inbox-list a[href='/adviseurs/escalaties/{ticket}']")
     link.wait_for(timeout=20000)
     link.click()
     advisor.get_by_role("button", name="Oppakken").click()
