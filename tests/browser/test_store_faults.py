@@ -17,6 +17,7 @@ import random
 import sqlite3
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,14 +79,14 @@ class Conversation:
         self.session_id = ""
 
     async def open(self) -> None:
-        confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self.sio.on("session_confirm", lambda session_id: confirmed.set_result(session_id))
+        confirmed: asyncio.Future[dict] = asyncio.get_running_loop().create_future()
+        self.sio.on("session_confirm", confirmed.set_result)  # {"session_id": ..., "resume_token": ...}
         self.sio.on("bot_uttered", self.inbox.put_nowait)
         self.sio.on("disconnect", self._drop)
         # Long-polling: the websocket client of python-engineio needs a newer aiohttp than Rasa pins.
         await self.sio.connect(self.stack.rasa_url, headers={"Origin": self.stack.web_url}, transports=["polling"])
         await self.sio.emit("session_request", {"session_id": None})
-        self.session_id = await asyncio.wait_for(confirmed, 30)
+        self.session_id = (await asyncio.wait_for(confirmed, 30))["session_id"]
 
     def _drop(self) -> None:
         self.dropped = not self.closing
@@ -195,7 +196,9 @@ def run_phase(stack, database: Path, scripts: list[list[str]]) -> tuple[list[Con
         await asyncio.gather(*(c.close() for c in conversations))
         return conversations
 
-    return asyncio.run(phase()), lock
+    # Its own thread: Playwright's sync API keeps an event loop running in this one for the whole session.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, phase()).result(), lock
 
 
 def stored_user_texts(tracker_db_url: str, session_id: str) -> list[str]:
