@@ -30,6 +30,11 @@ class ArticleSearch:
     shortened: bool = False
     ignored: tuple[str, ...] = ()  # parameters with an unknown value: "onderwerp", "werkveld"
 
+    @property
+    def searched(self) -> bool:
+        """Whether there was something to search for: "???" lists the articles like an empty query."""
+        return bool(words(self.query))
+
 
 @dataclass(frozen=True)
 class Related:

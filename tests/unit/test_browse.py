@@ -18,7 +18,8 @@ def test_topic_and_work_setting_filter_the_results(services):
 
 
 def test_without_a_query_the_filters_list_every_matching_article_by_title(services):
-    found = browse.search(services.knowledge, "  ", "exit", None)
+    found = browse.search(services.knowledge, " ??? ", "exit", None)
+    assert not found.searched and found.query == "???"
     everything = services.knowledge.catalogue().articles.values()
     assert [a["id"] for a in found.items] == [
         a["id"] for a in sorted((a for a in everything if "exit" in a["topics"]), key=lambda a: a["title"])
