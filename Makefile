@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
 
-.PHONY: run test setup lint unit slow validate train conversations browser chromium search-eval bench retrain clean
+.PHONY: run test setup lint unit slow validate train conversations browser chromium axe search-eval bench retrain clean
 
 run: setup
 	$(PY) -m bot run
@@ -51,8 +51,23 @@ conversations: train
 		--stories tests/conversations --fail-on-prediction-errors --out var/results/conversations
 
 # Browser tests drive Debian's Chromium with Playwright; no browser is downloaded.
-browser: train chromium
+browser: train chromium axe
 	$(PY) -m pytest -q tests/browser
+
+# axe-core checks the pages for WCAG 2.1 A/AA in the browser tests; pinned, from npm, into ignored var/axe.
+# The product itself never loads it.
+AXE_VERSION := 4.14.1
+AXE_STAMP := var/axe/.installed-$(AXE_VERSION)
+
+axe: $(AXE_STAMP)
+
+$(AXE_STAMP):
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then echo "npm installeren (Debian-pakket)..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+		else echo "fout: npm ontbreekt; installeer het Debian-pakket: sudo apt-get install npm"; exit 1; fi; }
+	npm install --prefix var/axe axe-core@$(AXE_VERSION) --no-audit --no-fund --no-save --silent
+	touch $@
 
 chromium:
 	@command -v chromium >/dev/null || { \

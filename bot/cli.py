@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--misses", action="store_true", help="toon de gemiste vragen (hybride)")
     fit = knowledge.add_parser("fit-decision", help="de antwoordbeslissing opnieuw fitten op de gelabelde sets")
     fit.add_argument("--sets", type=Path, default=ROOT / "tests" / "search")
+    speed = knowledge.add_parser("page-speed", help="serverduur van /kennis met een zoekvraag: mediaan en p95")
+    speed.add_argument("--count", type=int, default=50, help="aantal zoekvragen (standaard 50)")
 
     privacy = groups.add_parser("privacy", help="bewaartermijnen en wissen").add_subparsers(
         dest="command", required=True

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import ROOT, Settings
 from bot.knowledge import decision
 from bot.knowledge.decision_fit import choose_threshold, render, signals_of
 from bot.knowledge.evaluate import (
@@ -40,7 +40,17 @@ def run(args, settings: Settings) -> int:
         return evaluate_search(settings, args.sets, args.misses)
     if args.command == "fit-decision":
         return fit_decision(settings, args.sets)
+    if args.command == "page-speed":
+        return page_speed(settings, args.count)
     return 2
+
+
+def page_speed(settings: Settings, count: int) -> int:
+    from bot.web import page_speed  # the web app's templates: only this command needs them
+
+    params = page_speed.queries(ROOT / "tests" / "search" / "questions", count)
+    print(page_speed.report(page_speed.measure(fresh_knowledge(settings), params)))
+    return 0
 
 
 def progress() -> Progress:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
+from bot.knowledge.regions import load_regions
 from bot.knowledge.service import Found, KnowledgeService
 from bot.knowledge.text import fold, words
 
@@ -173,7 +174,8 @@ def by_region(providers: list[dict], region: str | None) -> list[dict]:
 
 
 def serves_region(provider: dict, region: str) -> bool:
-    return fold(region) in (fold(r) for r in provider["regions"])
+    """Whether the provider works there: "Zwolle" is served by a provider of Overijssel too."""
+    return load_regions().serves(provider["regions"], region)
 
 
 def _after_articles(

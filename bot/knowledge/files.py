@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot.knowledge.regions import KINDS, Regions, parse_regions
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.DOTALL)
 
@@ -32,6 +34,7 @@ class Knowledge:
     articles: list[dict] = field(default_factory=list)
     providers: list[dict] = field(default_factory=list)
     synonyms: list[dict] = field(default_factory=list)
+    regions: Regions = field(default_factory=Regions)
 
 
 def read_knowledge(directory: Path) -> tuple[Knowledge, list[KnowledgeError]]:
@@ -44,6 +47,7 @@ def read_knowledge(directory: Path) -> tuple[Knowledge, list[KnowledgeError]]:
     audience_ids = {a["id"] for a in knowledge.audiences}
 
     knowledge.synonyms = _read_synonyms(directory / "synonyms.yml", errors)
+    knowledge.regions = _read_regions(directory / "regions.yml", errors)
 
     seen: dict[str, Path] = {}
     article_dir = directory / "articles"
@@ -61,7 +65,7 @@ def read_knowledge(directory: Path) -> tuple[Knowledge, list[KnowledgeError]]:
     providers_path = directory / "providers.yml"
     for index, raw in enumerate(_read_list(providers_path, "providers", errors)):
         try:
-            provider = _check_provider(raw, providers_path, index, topic_ids, audience_ids)
+            provider = _check_provider(raw, providers_path, index, topic_ids, audience_ids, knowledge.regions)
             _unique(provider["id"], providers_path, seen)
             knowledge.providers.append(provider)
         except KnowledgeError as error:
@@ -171,7 +175,9 @@ def _read_article(path: Path, topic_ids: set[str], audience_ids: set[str]) -> di
     }
 
 
-def _check_provider(raw: Any, path: Path, index: int, topic_ids: set[str], audience_ids: set[str]) -> dict:
+def _check_provider(
+    raw: Any, path: Path, index: int, topic_ids: set[str], audience_ids: set[str], regions: Regions
+) -> dict:
     where = f"providers[{index}]"
     if not isinstance(raw, dict):
         raise KnowledgeError(path, where, "verwacht een aanbieder met velden")
@@ -182,7 +188,7 @@ def _check_provider(raw: Any, path: Path, index: int, topic_ids: set[str], audie
         "description": _text(raw, "description", path, where),
         "topics": _ids(raw, "topics", path, where, topic_ids, "onderwerp"),
         "audiences": _ids(raw, "audiences", path, where, audience_ids, "doelgroep"),
-        "regions": _strings(raw, "regions", path, where),
+        "regions": _regions(raw, path, where, regions),
         "services": _strings(raw, "services", path, where),
         "keywords": _strings(raw, "keywords", path, where, required=False),
         "phone": _optional(raw, "phone", path, where),
@@ -220,6 +226,29 @@ def _strings(raw: dict, key: str, path: Path, where: str | None, required: bool 
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
         raise KnowledgeError(path, _name(where, key), "verwacht een niet-lege lijst met woorden")
     return [v.strip() for v in value]
+
+
+def _read_regions(path: Path, errors: list[KnowledgeError]) -> Regions:
+    """The province and municipality map; without the file providers can only name kinds of area."""
+    if not path.exists():
+        return Regions()
+    try:
+        return parse_regions(_load_yaml(path))
+    except KnowledgeError as error:
+        errors.append(error)
+    except ValueError as error:
+        errors.append(KnowledgeError(path, None, str(error)))
+    return Regions()
+
+
+def _regions(raw: dict, path: Path, where: str, regions: Regions) -> list[str]:
+    values = _strings(raw, "regions", path, where)
+    for value in values:
+        if value not in KINDS and regions.place(value) is None:
+            kinds = ", ".join(KINDS)
+            message = f"onbekende regio '{value}': gebruik {kinds}, of een provincie of gemeente uit regions.yml"
+            raise KnowledgeError(path, _name(where, "regions"), message)
+    return values
 
 
 def _ids(raw: dict, key: str, path: Path, where: str | None, known: set[str], kind: str) -> list[str]:

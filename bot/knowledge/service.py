@@ -46,6 +46,7 @@ class Catalogue:
     article_vectors: DenseIndex
     provider_vectors: DenseIndex
     topics: list[dict]  # id and label, alphabetical by label
+    audiences: list[dict]  # id and label, alphabetical by label
     topic_words: dict[str, str]  # folded keyword or id → topic id
     audience_words: dict[str, str]  # folded keyword or id → audience id
 
@@ -109,6 +110,9 @@ class KnowledgeService:
 
     def topics(self) -> list[dict]:
         return self.catalogue().topics
+
+    def audiences(self) -> list[dict]:
+        return self.catalogue().audiences
 
     def article(self, article_id: str) -> dict | None:
         return self.catalogue().articles.get(article_id)
@@ -207,6 +211,7 @@ def _build(session, version: int) -> Catalogue:
         article_vectors=DenseIndex(article_vectors),
         provider_vectors=DenseIndex(provider_vectors),
         topics=sorted(({"id": t.id, "label": t.label} for t in topics.values()), key=lambda t: t["label"]),
+        audiences=sorted(({"id": a.id, "label": a.label} for a in audiences.values()), key=lambda a: a["label"]),
         topic_words=_lexicon(topics.values()),
         audience_words=_lexicon(audiences.values()),
     )

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
-from sanic.exceptions import NotFound
 from sqlalchemy import create_engine
 
 from bot.advisors.accounts import AccountService
@@ -29,9 +28,10 @@ from bot.store.retry import StoreUnavailable
 from bot.training.review import ReviewQueue
 from bot.web.advisors import register_advisor_routes
 from bot.web.escalation_steps import register_step_routes
+from bot.web.knowledge_pages import ITEM_ID, register_knowledge_pages
 from bot.web.lead import register_lead_routes
 from bot.web.maintainers import Maintenance, register_maintainer_routes
-from bot.web.render import article_html
+from bot.web.organisations import register_organisation_pages
 from bot.web.static_files import register_static
 
 HERE = Path(__file__).parent
@@ -39,12 +39,16 @@ JSON_PATHS = ("/feedback", "/api/")
 log = logging.getLogger(__name__)
 
 
+def page_templates() -> Environment:
+    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+
+
 def create_app(
     settings: Settings, services: Services, name: str = "jep_web", maintenance: Maintenance | None = None
 ) -> Sanic:
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "html"
-    templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    templates = page_templates()
     register_static(app, "/static", HERE / "static")
     allowed = set(settings.allowed_origins)
     socket_origins = " ".join([settings.rasa_url, settings.rasa_url.replace("http", "ws", 1)])
@@ -79,7 +83,10 @@ def create_app(
 
     @app.get("/")
     async def chat(request):
-        return page("chat.html", rasa_url=settings.rasa_url)
+        # /?over=<article id>: "Vraag de assistent hierover" on an article page.
+        about = request.args.get("over", "")
+        article = await asyncio.to_thread(services.knowledge.article, about) if ITEM_ID.fullmatch(about) else None
+        return page("chat.html", rasa_url=settings.rasa_url, about=article)
 
     @app.get("/health")
     async def health(request):
@@ -87,24 +94,8 @@ def create_app(
 
     register_feedback_routes(app, settings, services.feedback)
 
-    @app.get("/kennis")
-    async def articles_by_topic(request):
-        # The store is blocking I/O: keep it off the event loop.
-        catalogue = await asyncio.to_thread(services.knowledge.catalogue)
-        articles = catalogue.articles.values()
-        groups = [
-            (topic, sorted((a for a in articles if a["topics"][0] == topic["id"]), key=lambda a: a["title"]))
-            for topic in services.knowledge.topics()
-        ]
-        return page("topics.html", groups=groups)
-
-    @app.get("/kennis/<article_id>")
-    async def article(request, article_id: str):
-        item = await asyncio.to_thread(services.knowledge.article, article_id)
-        if item is None:
-            raise NotFound("Dit artikel bestaat niet (meer).")
-        labels = {t["id"]: t["label"] for t in services.knowledge.topics()}
-        return page("article.html", article=item, body=article_html(item["body"]), labels=labels)
+    register_knowledge_pages(app, services.knowledge, page)
+    register_organisation_pages(app, services.knowledge, page)
 
     tracker = create_engine(settings.tracker_db_url, future=True)
     inbox = EscalationInbox(services.factory, tracker)

@@ -1,0 +1,49 @@
+"""The knowledge base's pages: /kennis (search with filters, or every article by topic) and an article."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+
+from sanic import Sanic, response
+
+from bot.knowledge import browse
+from bot.knowledge.service import KnowledgeService
+from bot.web.highlight import highlight
+from bot.web.render import article_html
+
+ITEM_ID = re.compile(r"[a-z0-9-]{1,100}")  # the loader's id pattern, and a length no file name exceeds
+NOT_FOUND = "Dit artikel bestaat niet (meer)."
+
+
+def search_page(knowledge: KnowledgeService, arg: Callable[[str], str | None]) -> dict:
+    """What /kennis shows for its query parameters (`arg` reads one): results, or every article by topic."""
+    found = browse.search(knowledge, arg("q"), arg("onderwerp"), arg("werkveld"))
+    topics = knowledge.topics()
+    groups = [(t, [a for a in found.items if a["topics"][0] == t["id"]]) for t in topics]
+    return {
+        "search": found,
+        "topics": topics,
+        "audiences": knowledge.audiences(),
+        "highlight": highlight,
+        "groups": [(topic, items) for topic, items in groups if items],
+    }
+
+
+def register_knowledge_pages(app: Sanic, knowledge: KnowledgeService, page: Callable[..., response.HTTPResponse]):
+    @app.get("/kennis")
+    async def knowledge_base(request):
+        # Searching and the store are blocking: keep them off the event loop.
+        context = await asyncio.to_thread(search_page, knowledge, request.args.get)
+        return page("topics.html", **context)
+
+    @app.get("/kennis/<article_id>")
+    async def article(request, article_id: str):
+        item = await asyncio.to_thread(knowledge.article, article_id) if ITEM_ID.fullmatch(article_id) else None
+        if item is None:
+            return page("not_found.html", status=404, message=NOT_FOUND)
+        related, topics = await asyncio.to_thread(lambda: (browse.related(knowledge, item), knowledge.topics()))
+        labels = {t["id"]: t["label"] for t in topics}
+        body = article_html(item["body"])
+        return page("article.html", article=item, body=body, labels=labels, related=related)
