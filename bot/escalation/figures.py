@@ -1,7 +1,8 @@
 """Figures for the lead advisors, per day or ISO week: escalations by reason and mode, the median
 wait from opening to the first claim, the share answered within the service level, and the
-callbacks that reached someone. Only counts and durations: no message text, no contact data,
-so the CSV export may leave the building.
+callbacks that reached someone, and how professionals rated their live chats (3 = helped well,
+1 = not helped; bot/escalation/live_rating.py). Only counts and durations: no message text, no
+contact data, so the CSV export may leave the building.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ DEFAULT_SPAN = timedelta(days=27)
 COLUMNS = (
     ["periode", "escalaties"] + [f"reden_{r}" for r in REASONS] + [f"wijze_{m}" for m in MODES]
     + ["mediane_wachttijd_minuten", "binnen_servicenorm_procent", "beoordeeld_op_servicenorm",
-       "terugbelverzoeken", "terugbelverzoeken_bereikt"]
+       "terugbelverzoeken", "terugbelverzoeken_bereikt", "live_beoordelingen", "gemiddelde_live_beoordeling"]
 )  # fmt: skip
 
 
@@ -64,7 +65,7 @@ class Figures:
         with unit_of_work(self.factory) as session:
             escalations = session.execute(
                 select(Escalation.id, Escalation.reason, Escalation.mode, Escalation.created_at,
-                       Escalation.first_claimed_at)
+                       Escalation.first_claimed_at, Escalation.live_rating)
                 .where(Escalation.created_at >= since, Escalation.created_at < until)
                 .order_by(Escalation.created_at, Escalation.id)
             ).all()  # fmt: skip
@@ -86,6 +87,7 @@ class Figures:
                       for r in rows]  # fmt: skip
             judged = [s for s in states if s in (WITHIN, OVERDUE)]
             callbacks = [r for r in rows if r.mode == "callback"]
+            ratings = [r.live_rating for r in rows if r.live_rating is not None]
             result.append({
                 "periode": period,
                 "escalaties": len(rows),
@@ -96,6 +98,8 @@ class Figures:
                 "beoordeeld_op_servicenorm": len(judged),
                 "terugbelverzoeken": len(callbacks),
                 "terugbelverzoeken_bereikt": sum(r.id in reached for r in callbacks),
+                "live_beoordelingen": len(ratings),
+                "gemiddelde_live_beoordeling": round(statistics.mean(ratings), 2) if ratings else None,
             })  # fmt: skip
         return result
 

@@ -1,6 +1,7 @@
 """The handoff summary at the top of an escalation: what the professional asked, the topic and
 work setting, which articles and providers the assistant showed and how the articles were
-rated ("Was dit nuttig?"), so an advisor starts where the assistant stopped."""
+rated ("Was dit nuttig?"), so an advisor starts where the assistant stopped; after a live chat,
+also how the professional said it helped."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.escalation.conversation_facts import ConversationFacts
+from bot.escalation.live_rating import LABELS
 from bot.store import Audience, Feedback, Topic, unit_of_work
 
 RATED = {"up": "nuttig", "down": "niet nuttig"}
@@ -45,4 +47,5 @@ class Handoff:
             "providers": found.providers,
             "reason": item["reason"],
             "waiting_seconds": int((end - datetime.fromisoformat(item["created_at"])).total_seconds()),
+            "live_rating": LABELS.get(item.get("live_rating")),
         }

@@ -87,6 +87,7 @@ def summary(row: Escalation) -> dict:
         "has_callback": bool(row.callback_phone),
         "callback_moment": row.callback_moment,
         "next_attempt_at": _iso(row.next_attempt_at),
+        "live_rating": row.live_rating,
     }
 
 

@@ -28,17 +28,18 @@ def error(text: str, status: int) -> response.HTTPResponse:
     return response.json({"error": text}, status=status)
 
 
-def register_feedback_routes(app: Sanic, settings: Settings, service: FeedbackService) -> None:
-    # A conversation rates each answer once; an address may be an office full of professionals.
-    per_conversation = RateLimiter(per_minute=10, burst=10)
-    per_address = RateLimiter(per_minute=60, burst=30)
+class OwnedRequests:
+    """The checks every rating from the widget passes before its body means anything: Origin,
+    JSON, the conversation's resume token, and the limits per conversation and per address."""
 
-    @app.options("/feedback")
-    async def feedback_preflight(request):
-        return response.empty()
+    def __init__(self, settings: Settings, per_conversation: RateLimiter, per_address: RateLimiter):
+        self.settings = settings
+        self.per_conversation = per_conversation
+        self.per_address = per_address
 
-    @app.post("/feedback")
-    async def feedback(request):
+    def check(self, request) -> tuple[dict, str] | response.HTTPResponse:
+        """The body and the conversation it proved it owns, or the refusal to send."""
+        settings = self.settings
         refused = refusal(request.headers.get("origin"), request.content_type, request.body, settings.allowed_origins)
         if refused:
             return error(refused[1], refused[0])
@@ -49,8 +50,25 @@ def register_feedback_routes(app: Sanic, settings: Settings, service: FeedbackSe
         if not proves_ownership(settings.session_secret, session_id, body.get("resume_token")):
             return error(NOT_YOURS, 403)
         address = client_address(request.ip, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
-        if not per_conversation.allow(session_id) or not per_address.allow(address):
+        if not self.per_conversation.allow(session_id) or not self.per_address.allow(address):
             return error(TOO_MANY, 429)
+        return body, session_id
+
+
+def register_feedback_routes(app: Sanic, settings: Settings, service: FeedbackService) -> None:
+    # A conversation rates each answer once; an address may be an office full of professionals.
+    owned = OwnedRequests(settings, RateLimiter(per_minute=10, burst=10), RateLimiter(per_minute=60, burst=30))
+
+    @app.options("/feedback")
+    async def feedback_preflight(request):
+        return response.empty()
+
+    @app.post("/feedback")
+    async def feedback(request):
+        checked = owned.check(request)
+        if isinstance(checked, response.HTTPResponse):
+            return checked
+        body, session_id = checked
         query, articles = body.get("query", ""), body.get("articles", [])
         if not isinstance(query, str) or not isinstance(articles, list):
             return error(NOT_SAVED, 400)

@@ -9,6 +9,13 @@ conversation bound to its socket. Every message passes the gate both channels
 share (gate.py). A malformed event gets a Dutch `error` in its acknowledgement
 and is otherwise ignored; what a client sends as metadata is never stored.
 
+A live chat with an advisor is marked for the widget: the reply that starts it
+carries `"live": "started"`, the hand-back `"live": "ended"` (after which the
+widget asks for a rating), the advisor's words `"advisor": true`. During it the
+widget reports the professional's typing (`user_typing`); that state lives in
+memory for seconds (typing_state.py), never in the tracker, and the advisors'
+web app reads it on `/typing` with the relay token.
+
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
 arguments, which breaks on the contract's payloads; the web chat sends it as
 `{"custom": payload}`, like the REST channel does, and accepts connections only
@@ -36,12 +43,16 @@ from bot.http_checks import NOT_AN_OBJECT, json_object
 from bot.privacy import redact
 from bot.rasa_plugins.channels import parsing_in_worker
 from bot.rasa_plugins.gate import address_of, shared_gate, typed_text
+from bot.rasa_plugins.typing_state import TypingState
 
 log = logging.getLogger(__name__)
 NO_SESSION = {"error": "Vraag eerst een gesprek aan (session_request)."}
 OTHER_SESSION = {"error": "Dit gesprek hoort niet bij deze verbinding."}
 NOT_TEXT = {"error": "Stuur een bericht als tekst: {\"message\": \"...\"}."}
 EMPTY = {"error": "Je bericht is leeg."}
+NOT_TYPING = {"error": "Stuur of je typt als {\"typing\": true} of {\"typing\": false}."}
+UNAUTHORISED = {"error": "niet geautoriseerd"}
+LIVE_MARKS = {"utter_live_started": "started"}  # the hand-back's mark is set by /relay itself
 
 
 def first(args: tuple) -> Any:
@@ -49,10 +60,24 @@ def first(args: tuple) -> Any:
     return args[0] if args else None
 
 
+def relay_authorised(request) -> bool:
+    """Whether the caller is the advisors' web app: it shows the shared relay token."""
+    token = os.environ.get("JEP_RELAY_TOKEN", "")
+    given = request.headers.get("authorization", "").removeprefix("Bearer ")
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+
+
 class WebChatOutput(SocketIOOutput):
     @classmethod
     def name(cls) -> str:
         return "webchat"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        mark = LIVE_MARKS.get(kwargs.get("utter_action"))
+        if mark is None:
+            await super().send_text_message(recipient_id, text, **kwargs)
+            return
+        await self._send_message(recipient_id, {"text": text.strip(), "live": mark})
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
@@ -83,6 +108,7 @@ class WebChatInput(SocketIOInput):
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         addresses: dict[str, str] = {}
         sessions: dict[str, str] = {}  # socket id -> the conversation it proved it owns
+        typing = self.typing = TypingState()
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_request):
@@ -96,10 +122,8 @@ class WebChatInput(SocketIOInput):
             professional sees the advisor's words as typed; the tracker keeps
             them redacted, like everything else.
             """
-            token = os.environ.get("JEP_RELAY_TOKEN", "")
-            given = request.headers.get("authorization", "").removeprefix("Bearer ")
-            if not token or not hmac.compare_digest(given.encode(), token.encode()):
-                return response.json({"error": "niet geautoriseerd"}, status=401)
+            if not relay_authorised(request):
+                return response.json(UNAUTHORISED, status=401)
             body = json_object(request.body)
             if body is None:
                 return response.json({"error": NOT_AN_OBJECT}, status=400)
@@ -116,13 +140,22 @@ class WebChatInput(SocketIOInput):
                 if body.get("resume"):
                     tracker.update(ConversationResumed())
                     ended = await agent.nlg.generate("utter_live_ended", tracker, self.name())
-                    messages.append({"text": ended["text"]})
+                    messages.append({"text": ended["text"], "live": "ended"})
+                    typing.mark(session_id, False)
                     tracker.update(BotUttered(ended["text"], metadata={"utter_action": "utter_live_ended"}))
                 await agent.tracker_store.save(tracker)
             if is_webchat_id(session_id):  # a REST conversation has no room; a socket's own room is not one
                 for message in messages:
                     await sio.emit(self.bot_message_evt, message, room=session_id)
             return response.json({"status": "ok"})
+
+        @socketio_webhook.route("/typing", methods=["GET"])
+        async def professional_typing(request):
+            """Whether the professional of a live chat is typing, for the advisor's page."""
+            if not relay_authorised(request):
+                return response.json(UNAUTHORISED, status=401)
+            session_id = request.args.get("session_id") or ""
+            return response.json({"typing": is_webchat_id(session_id) and typing.is_typing(session_id)})
 
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth=None) -> None:
@@ -133,7 +166,9 @@ class WebChatInput(SocketIOInput):
         @sio.on("disconnect")
         async def disconnect(sid: str, *_reason) -> None:
             addresses.pop(sid, None)
-            sessions.pop(sid, None)
+            held = sessions.pop(sid, None)
+            if held:
+                typing.mark(held, False)
 
         @sio.on("session_request")
         async def session_request(sid: str, *args) -> None:
@@ -145,11 +180,26 @@ class WebChatInput(SocketIOInput):
             session_id = asked if owned else new_webchat_id()
             previous = sessions.get(sid)
             if previous and previous != session_id:
+                typing.mark(previous, False)
                 await sio.leave_room(sid, previous)
             sessions[sid] = session_id
             await sio.enter_room(sid, session_id)
             confirmation = {"session_id": session_id, "resume_token": resume_token(settings.session_secret, session_id)}
             await sio.emit("session_confirm", confirmation, room=sid)
+
+        @sio.on("user_typing")
+        async def user_typing(sid: str, *args) -> dict | None:
+            """The widget in a live chat: whether the professional is typing now, at most every 2 seconds."""
+            session_id = sessions.get(sid)
+            data = first(args)
+            if session_id is None:
+                return NO_SESSION
+            if not isinstance(data, dict) or not isinstance(data.get("typing"), bool):
+                return NOT_TYPING
+            if data.get("session_id") not in (None, session_id):
+                return OTHER_SESSION
+            typing.mark(session_id, data["typing"])
+            return None
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, *args) -> dict | None:
@@ -165,6 +215,7 @@ class WebChatInput(SocketIOInput):
             text = typed_text(data["message"])
             if not text:
                 return EMPTY
+            typing.mark(session_id, False)  # sent: the advisor sees the message instead
             text = await asyncio.to_thread(shared_gate().admit, text, session_id, addresses.get(sid, ""))
             output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))

@@ -106,6 +106,9 @@ class Escalation(Base):
     first_claimed_at = Column(DateTime)
     # After a callback that was not answered: when to try again (bot/escalation/callbacks_log.py).
     next_attempt_at = Column(DateTime)
+    # After a live chat: the professional's one answer to "how did it help?" (bot/escalation/live_rating.py).
+    live_rating = Column(Integer)
+    live_rated_at = Column(DateTime)
 
 
 class CallbackAttempt(Base):

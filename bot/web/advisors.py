@@ -338,16 +338,20 @@ def register_advisor_routes(
     @app.get("/adviseurs/escalaties/<ticket>/gesprek")
     @api_signed_in
     async def advisors_live_transcript(request, ticket: str):
-        """The transcript for a live chat's page to refresh itself; opening the page was audited already."""
+        """The transcript for a live chat's page to refresh itself, and whether the professional is
+        typing; opening the page was audited already."""
         try:
             item = await asyncio.to_thread(inbox.get, ticket)
         except UnknownTicket:
             return response.json({"error": f"Escalatie {ticket} bestaat niet (meer)."}, status=404)
         lines = await asyncio.to_thread(inbox.transcript, item["conversation_id"])
-        return response.json([
-            {"who": line["who"], "label": f"{WHO[line['who']]}, {context.local(line['time'])}", "text": line["text"]}
-            for line in lines
-        ])  # fmt: skip
+        live = item["mode"] == "live" and item["status"] != "closed"
+        typing = live and await asyncio.to_thread(relay.typing, item["conversation_id"])
+        return response.json({
+            "lines": [{"who": line["who"], "label": f"{WHO[line['who']]}, {context.local(line['time'])}",
+                       "text": line["text"]} for line in lines],
+            "typing": typing,
+        })  # fmt: skip
 
     @app.get("/api/escalations/<ticket>")
     @api_signed_in

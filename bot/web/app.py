@@ -2,7 +2,8 @@
 article pages its answers link to; advisors.py and maintainers.py add the pages behind a login.
 
 The widget talks to the Rasa server over socket.io; this app serves the page,
-the widget's files, the articles, and stores "Was dit nuttig?" ratings.
+the widget's files, the articles, and stores "Was dit nuttig?" ratings and the rating
+after a live chat.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from bot.advisors.accounts import AccountService
 from bot.config import Settings
 from bot.escalation.desk import Desk
 from bot.escalation.lifecycle import EscalationInbox
+from bot.escalation.live_rating import LiveRatings
 from bot.escalation.relay import LiveRelay
+from bot.feedback.live_route import PATH as LIVE_RATING
+from bot.feedback.live_route import register_live_rating_route
 from bot.feedback.route import register_feedback_routes
 from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
@@ -35,7 +39,8 @@ from bot.web.organisations import register_organisation_pages
 from bot.web.static_files import register_static
 
 HERE = Path(__file__).parent
-JSON_PATHS = ("/feedback", "/api/")
+JSON_PATHS = ("/feedback", LIVE_RATING, "/api/")
+RATING_PATHS = ("/feedback", LIVE_RATING)  # called by the widget from an allow-listed site
 log = logging.getLogger(__name__)
 
 
@@ -66,7 +71,7 @@ def create_app(
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "same-origin")
         origin = request.headers.get("origin")
-        if request.path == "/feedback" and origin in allowed:
+        if request.path in RATING_PATHS and origin in allowed:
             reply.headers["Access-Control-Allow-Origin"] = origin
             reply.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
             reply.headers["Access-Control-Allow-Headers"] = "Content-Type"
@@ -93,6 +98,7 @@ def create_app(
         return response.json({"status": "ok"})
 
     register_feedback_routes(app, settings, services.feedback)
+    register_live_rating_route(app, settings, LiveRatings(services.factory))
 
     register_knowledge_pages(app, services.knowledge, page)
     register_organisation_pages(app, services.knowledge, page)

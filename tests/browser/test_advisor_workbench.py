@@ -1,8 +1,8 @@
 """Two advisors and a professional, in office hours (the stack is open every moment): a live
 escalation appears in both inboxes with a browser notification (the Notification API observed
 in the page), advisor A claims it and hands it to B, B sends a canned reply the professional
-sees, and B ends the chat so the assistant answers again. The professional's end-of-chat rating
-belongs to the chat widget and is not part of this test."""
+sees; the professional types and B's page shows it; B ends the chat, the professional rates it
+with the keyboard, the rating shows on the escalation page, and the assistant answers again."""
 from __future__ import annotations
 
 from bot.advisors.accounts import AccountService
@@ -83,8 +83,23 @@ def test_two_advisors_hand_over_a_live_chat_and_answer_with_a_canned_reply(brows
     second.wait_for_url("**#antwoord")
     page.locator(".jep-advisor", has_text="Fijn dat je contact zoekt").wait_for()
 
+    typing = second.locator("#professional-typing")
+    assert typing.get_attribute("aria-live") == "polite" and typing.inner_text() == ""
+    page.locator("#jep-input").press_sequentially("Een leerling van mij", delay=80)
+    second.locator("#professional-typing", has_text="De professional typt…").wait_for(timeout=15000)
+    page.locator("#jep-input").press("Enter")
+    second.locator("#gesprek", has_text="Een leerling van mij").wait_for(timeout=15000)
+    second.wait_for_function("() => document.getElementById('professional-typing').textContent === ''")
+    assert page.locator(".jep-typing").is_hidden()  # the advisor answers now, not the assistant
+
     second.get_by_role("button", name="Sluiten").click()
     page.get_by_text("De adviseur heeft het gesprek afgesloten").wait_for()
+    question = page.get_by_role("group", name="Hoe heeft het gesprek met de adviseur je geholpen?")
+    question.get_by_role("button", name="Goed geholpen").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Bedankt voor je beoordeling.").wait_for()
+    second.goto(f"{stack.web_url}/adviseurs/escalaties/{ticket}")
+    assert second.locator("#live-rating").inner_text() == "Goed geholpen"
     ask(page, "Hoe herken ik signalen van radicalisering?")
     page.locator(".jep-card").last.wait_for()
     first.context.close()

@@ -55,6 +55,7 @@ def test_the_handoff_summary(factory, tmp_path):
         "providers": [{"id": "p1", "name": "Steunpunt"}],
         "reason": "negative_feedback",
         "waiting_seconds": 480,
+        "live_rating": None,
     }  # fmt: skip
 
 

@@ -57,8 +57,9 @@ def add(session, ticket, reason, mode, created, claimed=None, **extra):
 def figures(factory):
     with unit_of_work(factory) as session:
         # Monday 23 November (local).
-        add(session, "E-1", "user_request", "live", "2026-11-23 10:00", "2026-11-23 10:01")  # 1 min, within
-        add(session, "E-2", "user_request", "live", "2026-11-23 11:00", "2026-11-23 11:05")  # 5 min, overdue
+        # The two live chats were rated afterwards: helped well (3) and a bit (2).
+        add(session, "E-1", "user_request", "live", "2026-11-23 10:00", "2026-11-23 10:01", live_rating=3)  # within
+        add(session, "E-2", "user_request", "live", "2026-11-23 11:00", "2026-11-23 11:05", live_rating=2)  # overdue
         add(session, "E-3", "acute", "phone", "2026-11-23 12:00", "2026-11-23 12:03")  # 3 min, overdue (at once)
         # Tuesday 24 November: two callbacks, one reached on the second try, one never claimed.
         first = add(session, "E-4", "low_confidence", "callback", "2026-11-24 08:00", "2026-11-24 09:00",
@@ -85,11 +86,13 @@ def test_figures_per_day(figures):
     assert (monday["wijze_live"], monday["wijze_phone"], monday["wijze_callback"]) == (2, 1, 0)
     assert monday["mediane_wachttijd_minuten"] == 3.0  # of 1, 5 and 3 minutes
     assert (monday["binnen_servicenorm_procent"], monday["beoordeeld_op_servicenorm"]) == (33.3, 3)
+    assert (monday["live_beoordelingen"], monday["gemiddelde_live_beoordeling"]) == (2, 2.5)
     tuesday = rows["2026-11-24"]
     assert tuesday["mediane_wachttijd_minuten"] == 60.0  # E-5 was never claimed
     # E-4 was first tried at 09:00 UTC (10:00 local), within 8 office hours; E-5 still runs, so it is not judged.
     assert (tuesday["binnen_servicenorm_procent"], tuesday["beoordeeld_op_servicenorm"]) == (100.0, 1)
     assert (tuesday["terugbelverzoeken"], tuesday["terugbelverzoeken_bereikt"]) == (2, 1)
+    assert (tuesday["live_beoordelingen"], tuesday["gemiddelde_live_beoordeling"]) == (0, None)
 
 
 def test_figures_per_week(figures):

@@ -6,6 +6,11 @@
  * It speaks socket.io to the Rasa server and renders the reply contract
  * (shared/contract/payloads.md). Every piece of text goes in with textContent
  * and every link is checked, so nothing from a message or an article can run.
+ *
+ * A live chat with an advisor starts with a reply marked `live: "started"` (or
+ * the first advisor message) and ends with `live: "ended"`. In between the
+ * widget tells the advisor when the professional is typing; at the end it asks
+ * one question about how the chat helped.
  */
 (function () {
   "use strict";
@@ -20,7 +25,7 @@
   function loadState() {
     try { return JSON.parse(sessionStorage.getItem(STORE)) || null; } catch (e) { return null; }
   }
-  var state = loadState() || { session: null, token: null, log: [] };
+  var state = loadState() || { session: null, token: null, log: [], live: false };
   function save() { sessionStorage.setItem(STORE, JSON.stringify(state)); }
 
   // ---------- small DOM helpers ----------
@@ -143,6 +148,65 @@
     }).then(function (r) { return r.ok; }, function () { return false; });
   }
 
+  // ---------- after a live chat: one question, stored with the advisor's escalation ----------
+  var LIVE_ANSWERS = [[3, "Goed geholpen"], [2, "Een beetje geholpen"], [1, "Niet geholpen"]];
+  var questions = 0;
+
+  function renderLiveRating(entry) {
+    var box = el("div", "jep-live-rating");
+    if (entry.rated) {
+      box.appendChild(el("p", null, "Bedankt voor je beoordeling."));
+      return box;
+    }
+    var question = el("p", "jep-question", "Hoe heeft het gesprek met de adviseur je geholpen?");
+    question.id = "jep-live-question-" + (++questions);
+    var answers = el("div", "jep-buttons");
+    answers.setAttribute("role", "group");
+    answers.setAttribute("aria-labelledby", question.id);
+    var problem = el("p", "jep-muted");
+    problem.setAttribute("role", "status");
+    LIVE_ANSWERS.forEach(function (answer) {
+      var b = el("button", "jep-secondary", answer[1]);
+      b.type = "button";
+      b.addEventListener("click", function () {
+        var buttons = answers.querySelectorAll("button");
+        buttons.forEach(function (other) { other.disabled = true; });
+        rateLive(answer[0]).then(function (result) {
+          if (result.ok) {
+            entry.rated = answer[0];
+            save();
+            box.replaceChildren(el("p", null, "Bedankt voor je beoordeling."));
+            input.focus();
+            return;
+          }
+          problem.textContent = result.error;
+          // Already rated or no live chat: trying again cannot help; anything else may.
+          if (!result.final) buttons.forEach(function (other) { other.disabled = false; });
+        });
+      });
+      answers.appendChild(b);
+    });
+    box.appendChild(question);
+    box.appendChild(answers);
+    box.appendChild(problem);
+    return box;
+  }
+
+  function rateLive(rating) {
+    var failed = { ok: false, final: false, error: "Je beoordeling kon niet worden opgeslagen. Probeer het later opnieuw." };
+    return fetch(APP + "/beoordeling/live", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session_id: state.session, resume_token: state.token, rating: rating }),
+    }).then(function (r) {
+      if (r.ok) return { ok: true };
+      return r.json().then(function (body) {
+        var said = body && typeof body.error === "string" ? body.error : failed.error;
+        return { ok: false, final: r.status === 409, error: said };
+      }, function () { return failed; });
+    }, function () { return failed; });
+  }
+
   function renderProviders(payload) {
     var box = el("div", "jep-cards");
     (payload.items || []).forEach(function (item) {
@@ -194,6 +258,7 @@
     if (msg.text) item.appendChild(el("p", null, msg.text));
     var custom = msg.custom;
     if (custom && RENDER[custom.type]) item.appendChild(RENDER[custom.type](custom, entry));
+    if (entry.from === "bot" && msg.live === "ended") item.appendChild(renderLiveRating(entry));
     var buttons = msg.quick_replies || msg.buttons;
     if (entry.from === "bot" && Array.isArray(buttons) && buttons.length) {
       var row = el("div", "jep-buttons");
@@ -215,6 +280,12 @@
   var socket = null;
   var ready = false;  // the server confirmed which conversation this connection holds
   var typingTimer = null;
+  // The professional's own typing, told to the advisor during a live chat only.
+  var TYPING_EVERY = 2000;  // ms: at most one "typing" per this
+  var TYPING_IDLE = 3000;  // ms without a key: stopped
+  var typingSentAt = 0;
+  var typingOn = false;
+  var typingIdle = null;
 
   function setOnline(online) {
     status.hidden = online;
@@ -228,6 +299,24 @@
     if (on) typingTimer = setTimeout(function () { typing.hidden = true; }, 30000);
   }
 
+  function typingStarted() {
+    if (!state.live || !socket || !socket.connected || !ready) return;
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(typingStopped, TYPING_IDLE);
+    var now = Date.now();
+    if (now - typingSentAt < TYPING_EVERY) return;
+    typingSentAt = now;
+    typingOn = true;
+    socket.emit("user_typing", { typing: true, session_id: state.session });
+  }
+
+  function typingStopped() {
+    clearTimeout(typingIdle);
+    if (!typingOn) return;
+    typingOn = false;
+    if (socket && socket.connected) socket.emit("user_typing", { typing: false, session_id: state.session });
+  }
+
   function connect() {
     socket = window.io(SERVER, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
     setOnline(false);
@@ -239,6 +328,7 @@
       if (state.session && confirmed.session_id !== state.session) {
         // The server did not give the old conversation back (e.g. it restarted with a new secret).
         state.log = [];
+        state.live = false;
         list.replaceChildren();
       }
       state.session = confirmed.session_id;
@@ -254,16 +344,25 @@
     window.addEventListener("online", function () { if (!socket.connected) socket.connect(); });
     socket.on("bot_uttered", function (msg) {
       showTyping(false);
-      if (msg && typeof msg === "object") add("bot", msg);
+      if (!msg || typeof msg !== "object") return;
+      if (msg.live === "started" || msg.advisor === true) state.live = true;
+      if (msg.live === "ended") { typingStopped(); state.live = false; }
+      add("bot", msg);
     });
   }
 
   function sendMessage(message, shown) {
     if (!socket || !socket.connected || !ready) { setOnline(false); return; }
     add("user", { text: shown || message });
-    showTyping(true);
+    typingStopped();
+    if (!state.live) showTyping(true);  // in a live chat the advisor answers, not the assistant
     socket.emit("user_uttered", { message: message, session_id: state.session });
   }
+
+  input.addEventListener("input", function () {
+    if (input.value.trim()) typingStarted(); else typingStopped();
+  });
+  input.addEventListener("blur", typingStopped);
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -275,7 +374,8 @@
   });
 
   fresh.addEventListener("click", function () {
-    state = { session: null, token: null, log: [] };
+    typingStopped();
+    state = { session: null, token: null, log: [], live: false };
     save();
     list.replaceChildren();
     if (socket && socket.connected) { ready = false; socket.emit("session_request", { session_id: null }); }
