@@ -61,7 +61,7 @@ class Ranking:
 
 
 def names_a_keyword(text: str, document: Document) -> bool:
-    """Whether the question names one of the document's keywords ("runen", "1488") as whole words."""
+    """Whether the question names one of the document's keywords ("sonnenrad", "1488") as whole words."""
     padded = f" {' '.join(words(text))} "
     return any(f" {phrase} " in padded for phrase in document.keywords)
 
