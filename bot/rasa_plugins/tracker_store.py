@@ -73,7 +73,13 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
-        return await self._off_loop(lambda: SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions))
+        tracker = await self._off_loop(
+            lambda: SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions)
+        )
+        if tracker is not None:
+            # Every event it was built from is stored: its next save needs no count query.
+            setattr(tracker, STORED, len(tracker.events))
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._off_loop(lambda: SQLTrackerStore.save(self, tracker))

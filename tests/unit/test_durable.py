@@ -14,6 +14,7 @@ import pytest
 import rasa.core.agent
 import rasa.core.processor
 import rasa.core.tracker_store
+import sqlalchemy
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -182,6 +183,22 @@ def test_a_new_conversation_saved_twice_in_one_turn_stores_each_event_once(tmp_p
     asyncio.run(store.save(tracker))  # the answer
     again = asyncio.run(store.retrieve_full_tracker("nieuw"))
     assert [type(e).__name__ for e in again.events] == [type(e).__name__ for e in tracker.events]
+
+
+def test_a_retrieved_conversation_saves_only_its_new_events_without_counting_them(tmp_path):
+    store = UrlSQLTrackerStore(url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    opening = [ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.1),
+               ActionExecuted("action_listen", timestamp=1.2), UserUttered("hallo", timestamp=1.3)]  # fmt: skip
+    asyncio.run(store.save(DialogueStateTracker.from_events("terug", opening)))
+    tracker = asyncio.run(store.retrieve("terug"))
+    answer = BotUttered("Hallo, ik ben de assistent.", timestamp=1.4)
+    tracker.update(answer)
+    statements = []
+    sqlalchemy.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    asyncio.run(store.save(tracker))
+    assert not [s for s in statements if "count(" in s.lower()]
+    again = asyncio.run(store.retrieve_full_tracker("terug"))
+    assert list(again.events) == [*opening, answer]
 
 
 def test_a_method_that_awaits_real_io_cannot_be_run_in_a_thread_by_mistake():
