@@ -240,14 +240,15 @@
   // ---------- rendering of the contract ----------
   var SHOWN = 3;  // cards at first; the rest behind "Meer resultaten"
 
+  // The cards past the third wait outside the page until asked for.
   function withMore(box, cards, entry) {
     if (cards.length <= SHOWN || entry.more) return;
     var rest = cards.slice(SHOWN);
-    rest.forEach(function (card) { card.hidden = true; });
+    rest.forEach(function (card) { card.remove(); });
     var more = el("button", "jep-secondary jep-more", "Meer resultaten (" + rest.length + ")");
     more.type = "button";
     more.addEventListener("click", function () {
-      rest.forEach(function (card) { card.hidden = false; });
+      rest.forEach(function (card) { box.insertBefore(card, more); });
       entry.more = true;
       save();
       more.remove();
