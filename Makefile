@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
 
-.PHONY: run test setup lint unit slow validate train conversations browser chromium axe search-eval bench retrain clean
+.PHONY: run test setup lint unit slow validate train conversations browser chromium axe screenshots search-eval bench retrain clean
 
 run: setup
 	$(PY) -m bot run
@@ -53,6 +53,11 @@ conversations: train
 # Browser tests drive Debian's Chromium with Playwright; no browser is downloaded.
 browser: train chromium axe
 	$(PY) -m pytest -q tests/browser
+
+# The README's tour: the browser tests photograph the chat, the kennisbank, wie doet wat and the inbox
+# into docs/screenshots/ (in `make browser` they go to test-artifacts/tour/). Commit the result.
+screenshots: train chromium
+	JEP_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/browser/test_tour.py
 
 # axe-core checks the pages for WCAG 2.1 A/AA in the browser tests; pinned, from npm, into ignored var/axe.
 # The product itself never loads it.

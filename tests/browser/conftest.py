@@ -155,3 +155,24 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Issue 22: the chat at a phone's and a desktop's size (the height a phone really has), with axe allowed in.
+CHAT_SIZES = {375: 667, 1280: 800}
+
+
+@pytest.fixture(params=sorted(CHAT_SIZES), ids=[f"{w}px" for w in sorted(CHAT_SIZES)])
+def chat(request, browser, stack):
+    """A fresh chat page, online, at 375 and at 1280 px wide; `chat.width` tells which."""
+    width = request.param
+    context = browser.new_context(viewport={"width": width, "height": CHAT_SIZES[width]}, bypass_csp=True)
+    context.set_default_timeout(60000)
+    page = context.new_page()
+    page.goto(stack.web_url + "/")
+    page.wait_for_selector(".jep-widget")
+    wait_online(page)
+    page.width = width
+    yield page
+    if getattr(request.node, "failed", False):
+        screenshot(page, f"failed-{request.node.name}")
+    context.close()

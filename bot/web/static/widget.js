@@ -11,6 +11,11 @@
  * the first advisor message) and ends with `live: "ended"`. In between the
  * widget tells the advisor when the professional is typing; at the end it asks
  * one question about how the chat helped.
+ *
+ * The frame keeps the input in view: the messages scroll in their own area. An empty chat opens
+ * with a welcome that says plainly this is an AI program and not a person, how to reach one, and
+ * offers example questions and topics. Phone numbers in what the assistant or an advisor writes
+ * become tel: links, found in the text and built as nodes, never as HTML.
  */
 (function () {
   "use strict";
@@ -41,8 +46,40 @@
     return /^https:\/\/[^\s]+$/i.test(url) ? url : null;
   }
   function telHref(phone) {
-    var digits = String(phone || "").replace(/[^\d+]/g, "");
+    var digits = String(phone || "").replace("(0)", "").replace(/[^\d+]/g, "");
     return digits ? "tel:" + digits : null;
+  }
+
+  // Dutch numbers as people write them: 112; 0800-/0900- numbers; 0 and nine digits (070 333 45 58,
+  // 06-12345678); +31 and nine digits. Never a part of a longer number, a date or an amount.
+  var PHONE = /(?<![\d+.,\/-])(?:112|0[89]00[\s-]?\d(?:[\s-]?\d){3,6}|(?:0|\+31[\s-]?(?:\(0\)[\s-]?)?)[1-9](?:[\s-]?\d){8})(?![\d.,\/-]?\d)/g;
+
+  // Text with its phone numbers as tel: links: text nodes and <a> elements, never HTML.
+  function textWithPhones(text) {
+    var out = document.createDocumentFragment();
+    var value = String(text);
+    var at = 0;
+    value.replace(PHONE, function (number, offset) {
+      if (offset > at) out.appendChild(document.createTextNode(value.slice(at, offset)));
+      var a = el("a", number === "112" ? "jep-tel jep-tel-emergency" : "jep-tel", number);
+      a.href = telHref(number);
+      out.appendChild(a);
+      at = offset + number.length;
+      return number;
+    });
+    if (at < value.length) out.appendChild(document.createTextNode(value.slice(at)));
+    return out;
+  }
+  function paragraph(className, text) {
+    var p = el("p", className);
+    p.appendChild(textWithPhones(text));
+    return p;
+  }
+  // An icon is a CSS mask over an SVG file of ours (static/icons), so no markup is needed for it.
+  function icon(name) {
+    var span = el("span", "jep-icon jep-icon-" + name);
+    span.setAttribute("aria-hidden", "true");
+    return span;
   }
   function link(text, href, label) {
     var a = el("a", "jep-link", text);
@@ -55,32 +92,77 @@
   // ---------- the widget's frame ----------
   var root = el("section", "jep-widget");
   root.setAttribute("aria-label", "Chat met de assistent van Platform JEP");
+  var ADVIESLIJN = "070 333 45 58";
   var header = el("div", "jep-header");
-  header.appendChild(el("h2", "jep-title", "Vraag het de assistent"));
+  var heading = el("div", "jep-heading");
+  heading.appendChild(el("h2", "jep-title", "Vraag het de assistent"));
+  // Plainly, from the first moment: a program, not a person (EU AI Act art. 50(1)), and how to reach one.
+  var disclosure = el("p", "jep-disclosure");
+  disclosure.appendChild(el("strong", null, "Automatische assistent (AI), geen mens."));
+  disclosure.appendChild(document.createTextNode(" Een mens spreken? Bel de Advieslijn: "));
+  disclosure.appendChild(textWithPhones(ADVIESLIJN));
+  heading.appendChild(disclosure);
+  header.appendChild(heading);
+  var actions = el("div", "jep-header-actions");
+  var emergency = el("a", "jep-emergency", "Bel 112 bij direct gevaar");
+  emergency.href = "tel:112";
+  actions.appendChild(emergency);
   var fresh = el("button", "jep-secondary", "Nieuw gesprek");
   fresh.type = "button";
-  header.appendChild(fresh);
+  actions.appendChild(fresh);
+  header.appendChild(actions);
   root.appendChild(header);
-
-  var notice = el("p", "jep-notice",
-    "Dit gesprek wordt zonder namen en contactgegevens opgeslagen, zodat een adviseur het kan teruglezen " +
-    "als je om hulp vraagt. Gesprekken worden na 30 dagen verwijderd. Noem geen namen van jongeren of " +
-    "andere gegevens waarmee iemand herkenbaar is. Bij direct gevaar: bel 112.");
-  root.appendChild(notice);
 
   var status = el("p", "jep-status");
   status.setAttribute("role", "status");
   status.hidden = true;
   root.appendChild(status);
 
+  // The one part that scrolls: the notice, the welcome and the messages; header and input stay.
+  var log = el("div", "jep-log");
+  log.setAttribute("role", "region");
+  log.setAttribute("aria-label", "Gesprek");
+
+  var notice = el("p", "jep-notice",
+    "Dit gesprek wordt zonder namen en contactgegevens opgeslagen, zodat een adviseur het kan teruglezen " +
+    "als je om hulp vraagt. Gesprekken worden na 30 dagen verwijderd. Noem geen namen van jongeren of " +
+    "andere gegevens waarmee iemand herkenbaar is.");
+  log.appendChild(notice);
+
+  var EXAMPLES = [
+    "Hoe herken ik signalen van radicalisering?",
+    "Hoe ga ik in gesprek met een jongere die in complottheorieën gelooft?",
+    "Welke organisaties kunnen mij ondersteunen?",
+  ];
+  var TOPICS = [
+    ["Signalen herkennen", "Ik zoek informatie over signalen van radicalisering herkennen"],
+    ["Online radicalisering", "Ik zoek informatie over online radicalisering"],
+    ["Polarisatie in de klas", "Ik zoek informatie over polarisatie in de klas"],
+    ["Ouders en familie", "Ik zoek informatie over het betrekken van ouders en familie"],
+    ["Privacy", "Ik zoek informatie over privacy en informatie delen"],
+  ];
+  var welcome = buildWelcome();
+  log.appendChild(welcome);
+
   var list = el("ol", "jep-messages");
   list.setAttribute("aria-live", "polite");
-  list.setAttribute("aria-label", "Gesprek");
-  root.appendChild(list);
+  list.setAttribute("aria-label", "Berichten");
+  log.appendChild(list);
+  root.appendChild(log);
 
-  var typing = el("p", "jep-typing", "De assistent typt…");
+  // Seen: dots that move (unless the person asked for less motion). Heard: a polite status message.
+  var typing = el("p", "jep-typing");
+  typing.setAttribute("aria-hidden", "true");
+  typing.appendChild(document.createTextNode("De assistent typt"));
+  var dots = el("span", "jep-dots");
+  [0, 1, 2].forEach(function () { dots.appendChild(el("span", null, ".")); });
+  typing.appendChild(dots);
   typing.hidden = true;
   root.appendChild(typing);
+  var typingSaid = el("p", "jep-visually-hidden jep-typing-status");
+  typingSaid.setAttribute("role", "status");
+  typingSaid.setAttribute("aria-live", "polite");
+  root.appendChild(typingSaid);
 
   var form = el("form", "jep-composer");
   var label = el("label", "jep-visually-hidden", "Je bericht");
@@ -97,9 +179,89 @@
   form.appendChild(send);
   root.appendChild(form);
 
+  // ---------- the welcome of an empty chat ----------
+  function buildWelcome() {
+    var box = el("div", "jep-welcome");
+    box.appendChild(el("p", "jep-who", "Assistent"));
+    box.appendChild(paragraph(null,
+      "Hallo, ik ben de assistent van Platform JEP: een computerprogramma (AI), geen mens. Ik zoek kennis " +
+      "en organisaties bij vragen over polarisatie, radicalisering en extremisme bij jongeren."));
+    box.appendChild(paragraph(null,
+      "Wil je een mens spreken? Bel de Advieslijn op " + ADVIESLIJN + " of vraag hier om een adviseur."));
+    var examplesTitle = el("p", "jep-welcome-label", "Je kunt bijvoorbeeld vragen:");
+    examplesTitle.id = "jep-examples-label";
+    box.appendChild(examplesTitle);
+    var examples = el("ul", "jep-examples");
+    examples.setAttribute("aria-labelledby", examplesTitle.id);
+    EXAMPLES.forEach(function (question) {
+      var li = el("li");
+      var b = el("button", "jep-example", question);
+      b.type = "button";
+      b.addEventListener("click", function () { sendMessage(question); });
+      li.appendChild(b);
+      examples.appendChild(li);
+    });
+    box.appendChild(examples);
+    var topicsTitle = el("p", "jep-welcome-label", "Of kies een onderwerp:");
+    topicsTitle.id = "jep-topics-label";
+    box.appendChild(topicsTitle);
+    // One tab stop for the chips; the arrow keys move between them (a toolbar).
+    var chips = el("div", "jep-chips");
+    chips.setAttribute("role", "toolbar");
+    chips.setAttribute("aria-labelledby", topicsTitle.id);
+    TOPICS.forEach(function (topic, i) {
+      var b = el("button", "jep-chip", topic[0]);
+      b.type = "button";
+      b.tabIndex = i === 0 ? 0 : -1;
+      b.addEventListener("click", function () { sendMessage(topic[1], topic[0]); });
+      chips.appendChild(b);
+    });
+    chips.addEventListener("keydown", function (event) {
+      var buttons = Array.prototype.slice.call(chips.querySelectorAll("button"));
+      var at = buttons.indexOf(document.activeElement);
+      if (at < 0) return;
+      var to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1,
+                 Home: 0, End: buttons.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      to = (to + buttons.length) % buttons.length;
+      buttons[at].tabIndex = -1;
+      buttons[to].tabIndex = 0;
+      buttons[to].focus();
+    });
+    box.appendChild(chips);
+    return box;
+  }
+
+  function showWelcome() {
+    welcome.hidden = state.log.length > 0;
+  }
+
   // ---------- rendering of the contract ----------
+  var SHOWN = 3;  // cards at first; the rest behind "Meer resultaten"
+
+  // The cards past the third wait outside the page until asked for.
+  function withMore(box, cards, entry) {
+    if (cards.length <= SHOWN || entry.more) return;
+    var rest = cards.slice(SHOWN);
+    rest.forEach(function (card) { card.remove(); });
+    var more = el("button", "jep-secondary jep-more", "Meer resultaten (" + rest.length + ")");
+    more.type = "button";
+    more.addEventListener("click", function () {
+      rest.forEach(function (card) { box.insertBefore(card, more); });
+      entry.more = true;
+      save();
+      more.remove();
+      var first = rest[0].querySelector("h3");
+      first.tabIndex = -1;
+      first.focus();
+    });
+    box.appendChild(more);
+  }
+
   function renderArticles(payload, entry) {
     var box = el("div", "jep-cards");
+    var cards = [];
     (payload.items || []).forEach(function (item) {
       var card = el("article", "jep-card");
       card.appendChild(el("h3", null, item.title));
@@ -107,7 +269,9 @@
       var href = safeHref(item.url);
       if (href) card.appendChild(link("Lees meer", href, "Lees meer: " + item.title));
       box.appendChild(card);
+      cards.push(card);
     });
+    withMore(box, cards, entry);
     box.appendChild(renderRating(payload, entry));
     return box;
   }
@@ -119,10 +283,12 @@
       return box;
     }
     box.appendChild(el("span", null, "Was dit nuttig?"));
-    [["up", "👍", "Ja, dit was nuttig"], ["down", "👎", "Nee, dit was niet nuttig"]].forEach(function (r) {
-      var b = el("button", "jep-secondary", r[1]);
+    [["up", "Ja, dit was nuttig"], ["down", "Nee, dit was niet nuttig"]].forEach(function (r) {
+      var b = el("button", "jep-secondary jep-thumb");
       b.type = "button";
-      b.setAttribute("aria-label", r[2]);
+      b.appendChild(icon("thumb-" + r[0]));
+      b.appendChild(el("span", "jep-visually-hidden", r[1]));
+      b.title = r[1];
       b.addEventListener("click", function () {
         rate(r[0], payload).then(function (ok) {
           if (!ok) { box.replaceChildren(el("p", null, "Je reactie kon niet worden opgeslagen. Probeer het later opnieuw.")); return; }
@@ -207,18 +373,22 @@
     }, function () { return failed; });
   }
 
-  function renderProviders(payload) {
+  function renderProviders(payload, entry) {
     var box = el("div", "jep-cards");
+    var cards = [];
     (payload.items || []).forEach(function (item) {
       var card = el("article", "jep-card");
       card.appendChild(el("h3", null, item.name));
       card.appendChild(el("p", null, item.description));
       var tel = item.phone && telHref(item.phone);
-      if (tel) card.appendChild(link("Bel " + item.phone, tel, "Bel " + item.name + ": " + item.phone));
+      // The name a link is known by starts with the words it shows (WCAG 2.5.3).
+      if (tel) card.appendChild(link("Bel " + item.phone, tel, "Bel " + item.phone + " (" + item.name + ")"));
       var href = safeHref(item.url);
       if (href) card.appendChild(link("Website", href, "Website van " + item.name));
       box.appendChild(card);
+      cards.push(card);
     });
+    withMore(box, cards, entry);
     return box;
   }
 
@@ -226,11 +396,13 @@
     var card = el("article", "jep-card jep-escalation");
     if (payload.emergency) {
       var urgent = el("p", "jep-urgent");
-      urgent.appendChild(link("Bel " + payload.emergency, telHref(payload.emergency), "Bel " + payload.emergency));
+      var call = el("a", "jep-emergency", "Bel " + payload.emergency);
+      call.href = telHref(payload.emergency);
+      urgent.appendChild(call);
       card.appendChild(urgent);
     }
     card.appendChild(el("h3", null, "Advieslijn Platform JEP"));
-    card.appendChild(link("Bel " + payload.phone, telHref(payload.phone), "Bel de Advieslijn: " + payload.phone));
+    card.appendChild(link("Bel " + payload.phone, telHref(payload.phone), "Bel " + payload.phone + " (Advieslijn)"));
     card.appendChild(el("p", null, (payload.open_now ? "Nu open" : "Nu gesloten") + " · " + (payload.hours || "")));
     var options = el("div", "jep-buttons");
     (payload.options || []).forEach(function (option) {
@@ -255,7 +427,8 @@
     var item = el("li", "jep-message jep-" + entry.from + (msg.advisor ? " jep-advisor" : ""));
     if (msg.advisor) item.appendChild(el("p", "jep-who", "Adviseur"));
     else item.appendChild(el("span", "jep-visually-hidden", entry.from === "user" ? "Jij: " : "Assistent: "));
-    if (msg.text) item.appendChild(el("p", null, msg.text));
+    if (msg.text && entry.from === "bot") item.appendChild(paragraph(null, msg.text));
+    else if (msg.text) item.appendChild(el("p", null, msg.text));
     var custom = msg.custom;
     if (custom && RENDER[custom.type]) item.appendChild(RENDER[custom.type](custom, entry));
     if (entry.from === "bot" && msg.live === "ended") item.appendChild(renderLiveRating(entry));
@@ -266,7 +439,20 @@
       item.appendChild(row);
     }
     list.appendChild(item);
-    if (item.scrollIntoView) item.scrollIntoView({ block: "nearest" });
+    showWelcome();
+    reveal(item);
+  }
+
+  // The newest message in view inside the log (the page itself does not move), but never past the
+  // beginning of the answer it belongs to: an answer in parts is read from its start.
+  var answerStart = null;
+  function reveal(item) {
+    if (item.classList.contains("jep-user")) answerStart = null;
+    else if (!answerStart) answerStart = item;
+    var bottom = item.offsetTop + item.offsetHeight - log.clientHeight + 8;
+    var start = (answerStart || item).offsetTop - 8;
+    log.scrollTop = Math.max(0, Math.min(bottom, start));
+    log.tabIndex = 0;  // a long conversation of plain text can still be scrolled with the keyboard
   }
 
   function add(from, msg) {
@@ -295,8 +481,9 @@
 
   function showTyping(on) {
     typing.hidden = !on;
+    typingSaid.textContent = on ? "De assistent typt…" : "";
     clearTimeout(typingTimer);
-    if (on) typingTimer = setTimeout(function () { typing.hidden = true; }, 30000);
+    if (on) typingTimer = setTimeout(function () { showTyping(false); }, 30000);
   }
 
   function typingStarted() {
@@ -330,6 +517,7 @@
         state.log = [];
         state.live = false;
         list.replaceChildren();
+        showWelcome();
       }
       state.session = confirmed.session_id;
       state.token = confirmed.resume_token;
@@ -343,6 +531,7 @@
     window.addEventListener("offline", function () { setOnline(false); socket.disconnect(); });
     window.addEventListener("online", function () { if (!socket.connected) socket.connect(); });
     socket.on("bot_uttered", function (msg) {
+      if (!ready) return;  // the rest of an answer in the conversation that "Nieuw gesprek" just closed
       showTyping(false);
       if (!msg || typeof msg !== "object") return;
       if (msg.live === "started" || msg.advisor === true) state.live = true;
@@ -378,6 +567,9 @@
     state = { session: null, token: null, log: [], live: false };
     save();
     list.replaceChildren();
+    answerStart = null;
+    showWelcome();
+    log.scrollTop = 0;
     if (socket && socket.connected) { ready = false; socket.emit("session_request", { session_id: null }); }
     input.focus();
   });
@@ -390,12 +582,14 @@
     document.head.appendChild(link);
     var host = TARGET && document.getElementById(TARGET);
     if (host) {
+      root.classList.add("jep-inline");
       host.appendChild(root);
     } else {
       root.classList.add("jep-floating");
       document.body.appendChild(root);
     }
     state.log.forEach(render);
+    showWelcome();
     if (window.io) { connect(); return; }
     var loader = document.createElement("script");
     loader.src = APP + "/static/vendor/socket.io-4.8.1.min.js";
