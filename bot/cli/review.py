@@ -1,9 +1,8 @@
-"""The `review` and `model` commands: label poorly handled messages, retrain behind the gate, roll back."""
+"""The `review` commands: label the messages the assistant handled poorly, or put them on the editors' list."""
 
 from __future__ import annotations
 
 import getpass
-from datetime import datetime, timezone
 
 from sqlalchemy import create_engine
 
@@ -13,7 +12,7 @@ from bot.training import annotate
 from bot.training.review import WHY, ReviewQueue
 
 
-def run_review(args, settings: Settings) -> int:
+def run(args, settings: Settings) -> int:
     queue = ReviewQueue(make_sessionmaker(make_engine(settings.db_url)),
                         create_engine(settings.tracker_db_url, future=True))  # fmt: skip
     who = getpass.getuser()
@@ -57,59 +56,3 @@ def run_review(args, settings: Settings) -> int:
         print(f"fout: {problem}")
         return 1
     return 2
-
-
-def run_model(args, settings: Settings) -> int:
-    from bot.training import gate
-    from bot.training.registry import Registry
-
-    registry = Registry.for_models(settings.models_dir)
-    if args.command == "retrain":
-        from bot.training.retrain_job import AlreadyRunning, RetrainJob
-
-        try:
-            return RetrainJob().run_here(lambda: gate.retrain(settings))
-        except AlreadyRunning as busy:
-            print(f"fout: {busy}")
-            return 1
-        except RuntimeError as problem:
-            print(f"fout: {problem}. Het huidige model blijft actief.")
-            return 1
-    if args.command == "list":
-        active = registry.active()
-        versions = registry.last(10)
-        if not versions:
-            print("Nog geen modellen in het register; `make retrain` maakt het eerste.")
-        for version in versions:
-            mark = "*" if active and version.name == active.name else " "
-            f1 = "–" if version.macro_f1 is None else f"{version.macro_f1:.3f}"
-            failed = "–" if version.conversations_failed is None else str(version.conversations_failed)
-            refused = "geweigerd" if version.decision == "refused" else ""
-            print(f"{mark} {version.name}  {_moment(version.created_at)}  macro-F1 {f1}  "
-                  f"gesprekstests mislukt {failed}  {refused}".rstrip())  # fmt: skip
-        return 0
-    if args.command == "rollback":
-        from bot.training.retrain_job import AlreadyRunning, RetrainJob
-
-        try:
-            RetrainJob().refuse_rollback_while_running()
-            version = registry.rollback()
-        except (AlreadyRunning, LookupError) as problem:
-            print(f"fout: {problem}")
-            return 1
-        print(gate.activate(settings, registry, version))
-        print(f"Teruggezet naar {version.name}.")
-        return 0
-    return 2
-
-
-def _moment(created_at: str) -> str:
-    """A registry time (the gate's UTC stamp, or ISO for an adopted model) the same way for both."""
-    try:
-        moment = datetime.strptime(created_at, "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
-    except ValueError:
-        try:
-            moment = datetime.fromisoformat(created_at)
-        except ValueError:
-            return created_at
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
