@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 
 from bot.config import Settings
 from bot.store import make_engine, make_sessionmaker
+from bot.store.words import ReviewStatus
 from bot.training import annotate
 from bot.training.review import WHY, ReviewQueue
 
@@ -19,7 +20,7 @@ def run(args, settings: Settings) -> int:
     try:
         if args.command == "list":
             new = queue.refresh()
-            items = queue.items("open")
+            items = queue.items(ReviewStatus.OPEN)
             print(f"{len(items)} open bericht(en) om te beoordelen ({new} nieuw).")
             for item in items:
                 why = ", ".join(WHY.get(w, w) for w in item.why.split(", ") if w)
@@ -30,7 +31,7 @@ def run(args, settings: Settings) -> int:
         if args.command == "accept":
             item = queue.get(args.id)
             added = annotate.add_example(item.text, args.intent)
-            queue.decide(args.id, "accepted", who, args.intent)
+            queue.decide(args.id, ReviewStatus.ACCEPTED, who, args.intent)
             if not added.added:
                 print(f"Dit voorbeeld staat al in {added.path.name} (intent {added.existing_intent}); niet opnieuw "
                       f"toegevoegd.")  # fmt: skip
@@ -42,12 +43,13 @@ def run(args, settings: Settings) -> int:
             print("Het model verandert pas na `make retrain`.")
             return 0
         if args.command in ("reject", "article"):
-            status = "rejected" if args.command == "reject" else "needs_article"
+            status = ReviewStatus.REJECTED if args.command == "reject" else ReviewStatus.NEEDS_ARTICLE
             queue.decide(args.id, status, who)
-            print(f"Bericht {args.id}: {'afgewezen' if status == 'rejected' else 'op de lijst voor redacteuren'}.")
+            done = "afgewezen" if status == ReviewStatus.REJECTED else "op de lijst voor redacteuren"
+            print(f"Bericht {args.id}: {done}.")
             return 0
         if args.command == "articles":
-            items = queue.items("needs_article")
+            items = queue.items(ReviewStatus.NEEDS_ARTICLE)
             print(f"{len(items)} vraag/vragen waarvoor een kennisartikel ontbreekt:")
             for item in items:
                 print(f"{item.id:>5}  {item.count}×  {item.text}")
