@@ -72,6 +72,7 @@ class Settings:
     sla_live_minutes: float = 2.0
     sla_acute_minutes: float = 0.0
     callback_retry_minutes: int = 60
+    rasa_token: str = field(default="", repr=False)  # else the one `make run` wrote to RASA_TOKEN_FILE
 
     @property
     def action_url(self) -> str:
@@ -120,8 +121,14 @@ def load_settings() -> Settings:
         sla_live_minutes=float(_env("JEP_SLA_LIVE_MINUTES", "2")),
         sla_acute_minutes=float(_env("JEP_SLA_ACUTE_MINUTES", "0")),
         callback_retry_minutes=int(_env("JEP_CALLBACK_RETRY_MINUTES", "60")),
+        rasa_token=_env("JEP_RASA_TOKEN", ""),
     )
 
 
 def _list(value: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def child_process_environment(**values: str) -> dict[str, str]:
+    """This process's environment with `values` on top, for a child process (a Rasa command, a retrain)."""
+    return {**os.environ, **values}

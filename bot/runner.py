@@ -13,8 +13,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.knowledge import load
 from bot.config import RASA_TOKEN_FILE, ROOT, Settings
-from bot.knowledge_cli import load
 from bot.training.model import active_model
 
 READY_TIMEOUT = 300

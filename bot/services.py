@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings, load_settings
 from bot.escalation.hours import OfficeHours
 from bot.escalation.notify import Notifier
-from bot.escalation.tickets import EscalationService
+from bot.escalation.service import EscalationService
 from bot.feedback import FeedbackService
 from bot.knowledge.service import KnowledgeService
 from bot.store import make_engine, make_sessionmaker
@@ -34,7 +35,8 @@ def build_services(settings: Settings, factory: sessionmaker | None = None) -> S
         factory=factory,
         knowledge=KnowledgeService(factory),
         escalation=EscalationService(
-            factory, hours, notifier=Notifier(settings.escalation_webhook, settings.public_url)
+            factory, hours, create_engine(settings.tracker_db_url, future=True),
+            notifier=Notifier(settings.escalation_webhook, settings.public_url),
         ),
         feedback=FeedbackService(factory),
     )

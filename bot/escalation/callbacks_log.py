@@ -14,7 +14,9 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.advisors.audit import record
 from bot.escalation.lifecycle import TransitionError, UnknownTicket
+from bot.escalation.states import Mode
 from bot.store import CallbackAttempt, Escalation, unit_of_work
+from bot.store.words import EscalationStatus
 
 OUTCOMES = {"reached": "Bereikt", "no_answer": "Niet opgenomen", "wrong_number": "Verkeerd nummer"}
 MAX_NOTE = 1000
@@ -37,7 +39,7 @@ class CallbackLog:
             row = session.execute(select(Escalation).where(Escalation.ticket == ticket)).scalar_one_or_none()
             if row is None:
                 raise UnknownTicket(ticket)
-            if row.mode != "callback" or row.status == "closed":
+            if row.mode != Mode.CALLBACK or row.status == EscalationStatus.CLOSED:
                 raise TransitionError(f"Bij escalatie {ticket} kan geen terugbelpoging (meer) worden vastgelegd.")
             session.add(CallbackAttempt(escalation_id=row.id, advisor=advisor, outcome=outcome, note=note,
                                         attempted_at=now))  # fmt: skip

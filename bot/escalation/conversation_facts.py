@@ -7,11 +7,11 @@ The professional's words were redacted by the channel before Rasa stored them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.engine import Engine
+
+from bot.store.tracker_events import TrackerEvents
 
 SLOTS = ("topic", "setting", "region")
 ONE_LINE = 160
@@ -34,23 +34,16 @@ def one_line(text: str) -> str:
 
 class ConversationFacts:
     def __init__(self, tracker: Engine):
-        self.tracker = tracker
+        self.events = TrackerEvents(tracker)
 
     def of(self, conversation_ids: list[str], shown: bool = False) -> dict[str, Facts]:
         """Facts per conversation, in one query; with `shown`, also what the assistant showed."""
         facts = {cid: Facts() for cid in conversation_ids}
-        if not conversation_ids or not inspect(self.tracker).has_table("events"):
+        if not conversation_ids:
             return facts
-        events = Table("events", MetaData(), autoload_with=self.tracker)
         kinds = ("user", "slot", "bot") if shown else ("user", "slot")
-        query = (
-            select(events.c.sender_id, events.c.type_name, events.c.data)
-            .where(events.c.sender_id.in_(conversation_ids), events.c.type_name.in_(kinds))
-            .order_by(events.c.timestamp, events.c.id)
-        )
-        with self.tracker.connect() as connection:
-            for sender_id, kind, data in connection.execute(query):
-                _take(facts[sender_id], kind, json.loads(data or "{}"))
+        for event in self.events.read(kinds, conversation_ids):
+            _take(facts[event.conversation_id], event.kind, event.event)
         return facts
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.escalation.service_levels import OVERDUE, WITHIN, ServiceLevels
-from bot.escalation.tickets import MODES, REASONS
+from bot.escalation.states import MODES, REASONS, Mode
 from bot.store import CallbackAttempt, Escalation, unit_of_work
 
 PERIODS = {"dag": "day", "week": "week"}
@@ -83,10 +83,10 @@ class Figures:
         for period, rows in groups.items():
             waits = [(r.first_claimed_at - r.created_at).total_seconds() / 60 for r in rows if r.first_claimed_at]
             states = [self.levels.state(r.mode, r.reason, r.created_at,
-                                        attempts.get(r.id) if r.mode == "callback" else r.first_claimed_at, now)
+                                        attempts.get(r.id) if r.mode == Mode.CALLBACK else r.first_claimed_at, now)
                       for r in rows]  # fmt: skip
             judged = [s for s in states if s in (WITHIN, OVERDUE)]
-            callbacks = [r for r in rows if r.mode == "callback"]
+            callbacks = [r for r in rows if r.mode == Mode.CALLBACK]
             ratings = [r.live_rating for r in rows if r.live_rating is not None]
             result.append({
                 "periode": period,

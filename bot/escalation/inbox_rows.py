@@ -13,9 +13,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.escalation.conversation_facts import ConversationFacts
-from bot.escalation.lifecycle import OPEN_STATUSES, summary, urgency
+from bot.escalation.lifecycle import summary, urgency
 from bot.escalation.service_levels import OVERDUE, ServiceLevels
+from bot.escalation.states import OPEN_STATUSES, Mode, Reason
 from bot.store import Audience, CallbackAttempt, Escalation, Topic, unit_of_work
+from bot.store.words import EscalationStatus
 
 VIEWS = {
     "open": "Open",
@@ -60,7 +62,7 @@ class InboxRows:
         items = []
         for row in escalations:
             item, found = summary(row), facts[row.conversation_id]
-            answered = tried.get(row.id) if row.mode == "callback" else row.first_claimed_at
+            answered = tried.get(row.id) if row.mode == Mode.CALLBACK else row.first_claimed_at
             item.update(
                 question=found.question,
                 topic_label=topics.get(row.topic or found.topic or "", row.topic or found.topic),
@@ -76,27 +78,27 @@ class InboxRows:
     @staticmethod
     def counts(items: list[dict]) -> dict:
         """Of the rows of the "open" view: waiting (nobody claimed it yet), of which live chats, and overdue."""
-        waiting = [i for i in items if i["status"] == "open"]
+        waiting = [i for i in items if i["status"] == EscalationStatus.OPEN]
         return {
             "waiting": len(waiting),
-            "live_waiting": sum(1 for i in waiting if i["mode"] == "live"),
+            "live_waiting": sum(1 for i in waiting if i["mode"] == Mode.LIVE),
             "overdue": sum(1 for i in items if i["service_level"] == OVERDUE),
         }
 
     def _view(self, view: str, advisor: str | None, now: datetime):
         still_open = Escalation.status.in_(OPEN_STATUSES)
         if view == "mine":
-            return and_(Escalation.status == "claimed", Escalation.claimed_by == advisor)
+            return and_(Escalation.status == EscalationStatus.CLAIMED, Escalation.claimed_by == advisor)
         if view == "callbacks":
             due = or_(Escalation.next_attempt_at.is_(None), Escalation.next_attempt_at <= now)
-            return and_(still_open, Escalation.mode == "callback", due)
+            return and_(still_open, Escalation.mode == Mode.CALLBACK, due)
         if view == "acute":
-            return and_(still_open, Escalation.reason == "acute")
+            return and_(still_open, Escalation.reason == Reason.ACUTE)
         if view == "closed_today":
             midnight = datetime.combine(now.replace(tzinfo=timezone.utc).astimezone(self.zone).date(), time(),
                                         tzinfo=self.zone)  # fmt: skip
             since = midnight.astimezone(timezone.utc).replace(tzinfo=None)
-            return and_(Escalation.status == "closed", Escalation.closed_at >= since)
+            return and_(Escalation.status == EscalationStatus.CLOSED, Escalation.closed_at >= since)
         return still_open
 
     @staticmethod

@@ -12,7 +12,9 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
+from bot.escalation.states import Mode
 from bot.store import Escalation, unit_of_work
+from bot.store.words import EscalationStatus
 
 # The answers the widget offers, from the best down; the number is what the figures average.
 LABELS = {3: "Goed geholpen", 2: "Een beetje geholpen", 1: "Niet geholpen"}
@@ -43,8 +45,8 @@ class LiveRatings:
         with unit_of_work(self.factory) as session:
             latest = session.execute(
                 select(Escalation.id, Escalation.ticket, Escalation.live_rating)
-                .where(Escalation.conversation_id == conversation_id, Escalation.mode == "live",
-                       Escalation.status == "closed")
+                .where(Escalation.conversation_id == conversation_id, Escalation.mode == Mode.LIVE,
+                       Escalation.status == EscalationStatus.CLOSED)
                 .order_by(Escalation.closed_at.desc(), Escalation.id.desc())
                 .limit(1)
             ).first()  # fmt: skip

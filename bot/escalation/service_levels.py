@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from bot.escalation.hours import HoursError, OfficeHours
+from bot.escalation.states import Mode, Reason
 
 WITHIN, OVERDUE, PENDING = "within", "overdue", "pending"
 
@@ -26,11 +27,11 @@ class ServiceLevels:
     acute_minutes: float = 0.0  # at once
 
     def deadline(self, mode: str, reason: str, created: datetime) -> datetime:
-        if reason == "acute":
+        if reason == Reason.ACUTE:
             return created + timedelta(minutes=self.acute_minutes)
-        if mode == "live":
+        if mode == Mode.LIVE:
             return created + timedelta(minutes=self.live_minutes)
-        office = timedelta(hours=self.callback_hours if mode == "callback" else self.phone_hours)
+        office = timedelta(hours=self.callback_hours if mode == Mode.CALLBACK else self.phone_hours)
         return office_time_after(self.hours, created, office)
 
     def state(self, mode: str, reason: str, created: datetime, answered: datetime | None, now: datetime) -> str:
@@ -44,10 +45,10 @@ class ServiceLevels:
         """The targets in words, for the inbox and the figures page."""
         acute = "direct" if not self.acute_minutes else f"binnen {self.acute_minutes:g} minuten"
         return {
-            "acute": acute,
-            "live": f"binnen {self.live_minutes:g} minuten",
-            "callback": f"binnen {self.callback_hours:g} kantooruren",
-            "phone": f"binnen {self.phone_hours:g} kantooruren",
+            Reason.ACUTE.value: acute,
+            Mode.LIVE.value: f"binnen {self.live_minutes:g} minuten",
+            Mode.CALLBACK.value: f"binnen {self.callback_hours:g} kantooruren",
+            Mode.PHONE.value: f"binnen {self.phone_hours:g} kantooruren",
         }
 
 

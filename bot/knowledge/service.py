@@ -150,13 +150,31 @@ def _build(session, version: int) -> Catalogue:
         # A passage without a vector (a database loaded before vectors existed) ranks by its words only.
         return [from_bytes(stored[key]) for key in map(content_key, passages) if key in stored]
 
-    audiences = {a.id: a for a in session.execute(select(Audience)).scalars()}
-    synonyms = Synonyms([g.terms for g in session.execute(select(SynonymGroup)).scalars()])
-
     def topic_text(ids: list[str]) -> str:
         return " ".join(f"{topics[i].label} {' '.join(topics[i].keywords)}" for i in ids if i in topics)
 
-    articles, article_docs, article_vectors = {}, [], []
+    audiences = {a.id: a for a in session.execute(select(Audience)).scalars()}
+    synonyms = Synonyms([g.terms for g in session.execute(select(SynonymGroup)).scalars()])
+    articles, article_docs, article_vectors = _articles(session, topic_text, vectors)
+    providers, provider_docs, provider_vectors = _providers(session, topic_text, vectors)
+    return Catalogue(
+        version=version,
+        articles=articles,
+        providers=providers,
+        article_index=SearchIndex(article_docs, ARTICLE_FIELDS, synonyms),
+        provider_index=SearchIndex(provider_docs, PROVIDER_FIELDS, synonyms),
+        article_vectors=DenseIndex(article_vectors),
+        provider_vectors=DenseIndex(provider_vectors),
+        topics=sorted(({"id": t.id, "label": t.label} for t in topics.values()), key=lambda t: t["label"]),
+        audiences=sorted(({"id": a.id, "label": a.label} for a in audiences.values()), key=lambda a: a["label"]),
+        topic_words=_lexicon(topics.values()),
+        audience_words=_lexicon(audiences.values()),
+    )
+
+
+def _articles(session, topic_text, vectors) -> tuple[dict[str, dict], list[Document], list]:
+    """Each article as the service hands it out, its search document and its passage vectors."""
+    articles, docs, article_vectors = {}, [], []
     for row in session.execute(select(Article).order_by(Article.id)).scalars():
         articles[row.id] = {
             "id": row.id,
@@ -175,10 +193,14 @@ def _build(session, version: int) -> Catalogue:
             "topics": topic_text(row.topics[1:]),
             "body": row.body,
         }
-        article_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
+        docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
         article_vectors.append(vectors(article_passages(articles[row.id])))
+    return articles, docs, article_vectors
 
-    providers, provider_docs, provider_vectors = {}, [], []
+
+def _providers(session, topic_text, vectors) -> tuple[dict[str, dict], list[Document], list]:
+    """Each provider as the service hands it out, its search document and its passage vector."""
+    providers, docs, provider_vectors = {}, [], []
     for row in session.execute(select(Provider).order_by(Provider.id)).scalars():
         providers[row.id] = {
             "id": row.id,
@@ -199,22 +221,9 @@ def _build(session, version: int) -> Catalogue:
             "topic": topic_text(row.topics[:1]),
             "topics": topic_text(row.topics[1:]),
         }
-        provider_docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
+        docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
         provider_vectors.append(vectors(provider_passages(providers[row.id])))
-
-    return Catalogue(
-        version=version,
-        articles=articles,
-        providers=providers,
-        article_index=SearchIndex(article_docs, ARTICLE_FIELDS, synonyms),
-        provider_index=SearchIndex(provider_docs, PROVIDER_FIELDS, synonyms),
-        article_vectors=DenseIndex(article_vectors),
-        provider_vectors=DenseIndex(provider_vectors),
-        topics=sorted(({"id": t.id, "label": t.label} for t in topics.values()), key=lambda t: t["label"]),
-        audiences=sorted(({"id": a.id, "label": a.label} for a in audiences.values()), key=lambda a: a["label"]),
-        topic_words=_lexicon(topics.values()),
-        audience_words=_lexicon(audiences.values()),
-    )
+    return providers, docs, provider_vectors
 
 
 def _phrases(keywords: list[str]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import MetaData, Table, and_, create_engine, delete, func, inspect, or_, select
+from sqlalchemy import and_, create_engine, delete, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -28,6 +28,8 @@ from bot.store import (
     make_sessionmaker,
     unit_of_work,
 )
+from bot.store.tracker_events import TrackerEvents
+from bot.store.words import EscalationStatus
 
 DAY = 24 * 60 * 60
 PENDING = timedelta(minutes=PENDING_MINUTES)
@@ -53,7 +55,7 @@ class PurgeReport:
 class Retention:
     def __init__(self, factory: sessionmaker, tracker: Engine, days: int, escalation_days: int, clock=None):
         self.factory = factory
-        self.tracker = tracker
+        self.events = TrackerEvents(tracker)
         self.days = days
         self.escalation_days = escalation_days
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -73,31 +75,20 @@ class Retention:
         escalation_cutoff = (now - timedelta(days=self.escalation_days)).replace(tzinfo=None)
         report = PurgeReport()
         with unit_of_work(self.factory) as session:
-            expired = and_(Escalation.status == "closed", Escalation.closed_at < escalation_cutoff)
+            expired = and_(Escalation.status == EscalationStatus.CLOSED, Escalation.closed_at < escalation_cutoff)
             report.escalations = session.execute(delete(Escalation).where(expired)).rowcount
             report.feedback = session.execute(
                 delete(Feedback).where(Feedback.created_at < conversation_cutoff)
             ).rowcount
-            # A callback number asked for but never confirmed is not kept beyond its minutes.
             report.review_items = session.execute(
                 delete(ReviewItem).where(or_(ReviewItem.seen_at < conversation_cutoff, ReviewItem.seen_at.is_(None)))
             ).rowcount
+            # A callback number asked for but never confirmed is not kept beyond its minutes.
             pending_cutoff = now.replace(tzinfo=None) - PENDING
             session.execute(delete(PendingCallback).where(PendingCallback.asked_at < pending_cutoff))
             kept = set(session.execute(select(Escalation.conversation_id)).scalars())
-        events = self._events()
-        if events is None:
-            return report
-        with self.tracker.begin() as connection:
-            last_seen = (
-                select(events.c.sender_id)
-                .group_by(events.c.sender_id)
-                .having(func.max(events.c.timestamp) < conversation_cutoff.replace(tzinfo=timezone.utc).timestamp())
-            )
-            senders = [s for s in connection.execute(last_seen).scalars() if s not in kept]
-            for chunk in _chunks(senders, 500):
-                report.events += connection.execute(delete(events).where(events.c.sender_id.in_(chunk))).rowcount
-            report.conversations = len(senders)
+        before = conversation_cutoff.replace(tzinfo=timezone.utc).timestamp()
+        report.conversations, report.events = self.events.erase_idle(before, keep=kept)
         return report
 
     def erase(self, conversation_id: str) -> PurgeReport:
@@ -111,18 +102,9 @@ class Retention:
                 delete(Feedback).where(Feedback.conversation_id == conversation_id)
             ).rowcount
             session.execute(delete(PendingCallback).where(PendingCallback.conversation_id == conversation_id))
-        events = self._events()
-        if events is not None:
-            with self.tracker.begin() as connection:
-                report.events = connection.execute(delete(events).where(events.c.sender_id == conversation_id)).rowcount
+        report.events = self.events.erase(conversation_id)
         report.conversations = 1 if report.events else 0
         return report
-
-    def _events(self) -> Table | None:
-        """Rasa's events table, if the tracker store has been created yet."""
-        if not inspect(self.tracker).has_table("events"):
-            return None
-        return Table("events", MetaData(), autoload_with=self.tracker)
 
 
 async def purge_daily(retention: Retention, interval: float = DAY) -> None:
@@ -134,8 +116,3 @@ async def purge_daily(retention: Retention, interval: float = DAY) -> None:
         except Exception:  # a failed purge must not stop the app; it is retried tomorrow
             log.exception("privacy purge failed")
         await asyncio.sleep(interval)
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -9,12 +9,7 @@ the embedding engine releases the GIL, so the loop serves other turns
 meanwhile. Messages that arrive while the worker is busy go through the
 pipeline together next: the embedding engine takes a batch of four in about
 three quarters of the time per message, with the same vectors as one by one.
-
-Measured at 10 concurrent conversations on 2 cores, runs side by side:
-- parsed on the loop: 31-34 turns/s, p95 490-540 ms; in the worker one by
-  one (one OpenMP thread): 34-35 turns/s, p95 371-378 ms;
-- in the worker one by one: 30-32 turns/s, p95 403-425 ms; in batches of up
-  to four: 37-39 turns/s, p95 371-404 ms.
+The measurements behind both choices are in docs/decisions.md.
 
 One thread for every path: the pipeline's CRF tagger is not safe to run
 twice at once.
@@ -143,9 +138,7 @@ def parse_in_worker(worker: Callable[[], ParseWorker] = parse_worker) -> None:
         return
     # The worker gives up the GIL in every C call (the embedding, the tokenizer's regex) and
     # then waits for the loop's thread to hand it back: by default up to 5 ms each time.
-    # Measured at 10 concurrent conversations: the tokenizer, 30 us of work, held 6.9% of
-    # the worker's time at 5 ms and 0.7% at 0.5 ms; in 3 paired runs 32-35 against 35-41
-    # turns/s, p95 396-456 against 340-413 ms.
+    # A shorter interval gives it back sooner (docs/decisions.md, the switch interval).
     sys.setswitchinterval(SWITCH_INTERVAL)
     rasas_own = MessageProcessor.parse_message
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import declarative_base
 
+from bot.store.words import EscalationStatus, ReviewStatus
+
 Base = declarative_base()
 
 
@@ -91,7 +93,7 @@ class Escalation(Base):
     ticket = Column(String(32), unique=True)
     reason = Column(String(32), nullable=False)
     mode = Column(String(16), nullable=False)
-    status = Column(String(16), nullable=False, default="open")
+    status = Column(String(16), nullable=False, default=EscalationStatus.OPEN.value)
     conversation_id = Column(String(200), nullable=False, index=True)
     topic = Column(String(64))
     created_at = Column(DateTime, nullable=False, default=datetime.utcnow)
@@ -206,7 +208,7 @@ class ReviewItem(Base):
     confidence = Column(Float)
     why = Column(String(200), nullable=False, default="")
     count = Column(Integer, nullable=False, default=1)
-    status = Column(String(16), nullable=False, default="open")
+    status = Column(String(16), nullable=False, default=ReviewStatus.OPEN.value)
     intent = Column(String(80))  # the maintainer's label when accepted
     decided_by = Column(String(80))
     decided_at = Column(DateTime)

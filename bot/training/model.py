@@ -54,7 +54,7 @@ def model_path(settings: Settings) -> Path:
 
 
 def active_model(settings: Settings) -> Path:
-    """The model a maintainer chose (a retrain or a rollback, see bot/training/gate.py), else the model of the
+    """The model a maintainer chose (a retrain or a rollback, see bot/training/retrain.py), else the model of the
     files as they are, trained first if they changed."""
     registry = Registry.for_models(settings.models_dir)
     chosen = registry.active_path()

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot.config import ROOT
-from bot.training.gate import PROGRESS_LINE, RASA_ENV
+from bot.config import ROOT, child_process_environment
+from bot.training.progress import PROGRESS_LINE
+from bot.training.rasa_commands import RASA_ENV
 from bot.training.registry import Registry, Version
 
 COMMAND = (sys.executable, "-m", "bot", "model", "retrain")
@@ -79,7 +80,7 @@ class RetrainJob:
                 (self.folder / f"{stamp}.exit").unlink(missing_ok=True)  # a run earlier in the same second
                 with (self.folder / f"{stamp}.log").open("wb") as out:
                     process = subprocess.Popen(
-                        self.command, cwd=self.cwd, env={**os.environ, **RASA_ENV}, stdin=subprocess.DEVNULL,
+                        self.command, cwd=self.cwd, env=child_process_environment(**RASA_ENV), stdin=subprocess.DEVNULL,
                         stdout=out, stderr=subprocess.STDOUT,
                         start_new_session=True,  # a restart of the web app does not stop the training
                     )  # fmt: skip

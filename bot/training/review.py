@@ -7,18 +7,20 @@ keyed on the normalised text, so a decided message never comes back.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.escalation.states import Reason
 from bot.privacy.redact import redact
 from bot.store import Escalation, Feedback, ReviewItem, unit_of_work
+from bot.store.tracker_events import TrackerEvents
+from bot.store.words import ReviewStatus
 
-STATUSES = ("open", "accepted", "rejected", "needs_article")
+DECISIONS = (ReviewStatus.ACCEPTED.value, ReviewStatus.REJECTED.value, ReviewStatus.NEEDS_ARTICLE.value)
 WHY = {
     "low_confidence": "lage zekerheid",
     "nlu_fallback": "niet herkend",
@@ -52,7 +54,7 @@ class UserMessage:
 class ReviewQueue:
     def __init__(self, factory: sessionmaker, tracker_engine: Engine, threshold: float = 0.5, clock=None):
         self.factory = factory
-        self.tracker = tracker_engine
+        self.events = TrackerEvents(tracker_engine)
         self.threshold = threshold
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
@@ -78,8 +80,9 @@ class ReviewQueue:
                 elif message.confidence is not None and message.confidence < self.threshold:
                     add(message, "low_confidence")
         with unit_of_work(self.factory) as session:
+            not_understood = Escalation.reason == Reason.LOW_CONFIDENCE
             escalations = session.execute(
-                select(Escalation.conversation_id, Escalation.created_at).where(Escalation.reason == "low_confidence")
+                select(Escalation.conversation_id, Escalation.created_at).where(not_understood)
             ).all()
             ratings = session.execute(
                 select(Feedback.conversation_id, Feedback.created_at, Feedback.query).where(Feedback.rating == "down")
@@ -111,11 +114,11 @@ class ReviewQueue:
                     new += 1
                 else:
                     row.seen_at = now  # still in a kept conversation: keep the item as long
-                    if row.status == "open":
+                    if row.status == ReviewStatus.OPEN:
                         row.count, row.why = candidate.count, why
         return new
 
-    def items(self, status: str = "open") -> list[ReviewItem]:
+    def items(self, status: str = ReviewStatus.OPEN) -> list[ReviewItem]:
         with unit_of_work(self.factory) as session:
             query = select(ReviewItem).where(ReviewItem.status == status)
             return list(session.execute(query.order_by(ReviewItem.count.desc(), ReviewItem.id)).scalars())
@@ -128,31 +131,22 @@ class ReviewQueue:
             return row
 
     def decide(self, item_id: int, status: str, by: str, intent: str | None = None) -> ReviewItem:
-        if status not in STATUSES[1:]:
+        if status not in DECISIONS:
             raise ValueError(f"onbekende beslissing: {status}")
         with unit_of_work(self.factory) as session:
             row = session.get(ReviewItem, item_id)
             if row is None:
                 raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
-            if row.status != "open":
+            if row.status != ReviewStatus.OPEN:
                 raise ValueError(f"Over bericht {item_id} is al beslist ({row.status}).")
             row.status, row.intent, row.decided_by = status, intent, by
             row.decided_at = self.clock().astimezone(timezone.utc).replace(tzinfo=None)
             return row
 
     def _user_messages(self) -> dict[str, list[UserMessage]]:
-        if not inspect(self.tracker).has_table("events"):
-            return {}
-        events = Table("events", MetaData(), autoload_with=self.tracker)
-        query = (
-            select(events.c.sender_id, events.c.timestamp, events.c.data)
-            .where(events.c.type_name == "user")
-            .order_by(events.c.sender_id, events.c.timestamp, events.c.id)
-        )
         conversations: dict[str, list[UserMessage]] = {}
-        with self.tracker.connect() as connection:
-            for sender_id, timestamp, data in connection.execute(query):
-                conversations.setdefault(sender_id, []).append(_message(timestamp, json.loads(data or "{}")))
+        for event in self.events.read(["user"], by_conversation=True):
+            conversations.setdefault(event.conversation_id, []).append(_message(event.timestamp, event.event))
         return conversations
 
 

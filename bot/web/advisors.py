@@ -33,22 +33,17 @@ from bot.config import Settings
 from bot.escalation.callbacks_log import OUTCOMES
 from bot.escalation.desk import Desk
 from bot.escalation.inbox_rows import VIEWS, SearchError
-from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
+from bot.escalation.lifecycle import NotHolder, TransitionError, UnknownTicket, may_finish
 from bot.escalation.relay import LiveRelay, RelayError
+from bot.escalation.service import EscalationService
+from bot.escalation.states import MODE_LABELS as MODES
+from bot.escalation.states import REASON_LABELS as REASONS
 from bot.services import Services
 
 COOKIE = "jep_adviseur"
 LOGIN = "/adviseurs/login"
 RETURN_PATH = re.compile(r"/(adviseurs|beheer)(/[A-Za-z0-9_.-]+)*")
 INBOX_ROLES = ("advisor", LEAD, "maintainer")
-REASONS = {
-    "acute": "Acuut gevaar",
-    "user_request": "Vraagt om een adviseur",
-    "low_confidence": "Assistent begreep de vraag niet",
-    "complex_case": "Complexe casus",
-    "negative_feedback": "Niet geholpen met het antwoord",
-}
-MODES = {"phone": "Belt de Advieslijn", "callback": "Wil teruggebeld worden", "live": "Wacht in de chat"}
 WHO = {"professional": "Professional", "assistant": "Assistent", "adviseur": "Adviseur"}
 PAYLOADS = {"articles": "artikelen", "providers": "organisaties", "escalation": "doorverwijzing"}
 SERVICE_LEVEL = {"overdue": "Over de servicenorm", "within": "Binnen de servicenorm", "pending": ""}
@@ -197,7 +192,7 @@ def register_advisor_routes(
     app: Sanic,
     settings: Settings,
     services: Services,
-    inbox: EscalationInbox,
+    inbox: EscalationService,
     accounts: AccountService,
     relay: LiveRelay,
     desk: Desk,

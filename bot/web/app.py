@@ -20,7 +20,6 @@ from sqlalchemy import create_engine
 from bot.advisors.accounts import AccountService
 from bot.config import Settings
 from bot.escalation.desk import Desk
-from bot.escalation.lifecycle import EscalationInbox
 from bot.escalation.live_rating import LiveRatings
 from bot.escalation.relay import LiveRelay
 from bot.feedback.live_route import PATH as LIVE_RATING
@@ -104,7 +103,7 @@ def create_app(
     register_organisation_pages(app, services.knowledge, page)
 
     tracker = create_engine(settings.tracker_db_url, future=True)
-    inbox = EscalationInbox(services.factory, tracker)
+    inbox = services.escalation
     relay = LiveRelay(settings.rasa_url, os.environ.get("JEP_RELAY_TOKEN", ""))
     desk = Desk.build(services.factory, tracker, settings)
     accounts = AccountService(services.factory)

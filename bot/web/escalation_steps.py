@@ -8,11 +8,11 @@ from sanic import Sanic
 
 from bot.advisors.accounts import LEAD
 from bot.escalation.desk import Desk
-from bot.escalation.lifecycle import EscalationInbox
+from bot.escalation.service import EscalationService
 from bot.web.advisors import INBOX_ROLES, require_role
 
 
-def register_step_routes(app: Sanic, inbox: EscalationInbox, desk: Desk) -> None:
+def register_step_routes(app: Sanic, inbox: EscalationService, desk: Desk) -> None:
     signed_in = require_role(*INBOX_ROLES)
     act = app.ctx.escalation_step
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from sanic import Sanic, response
 
 from bot.config import Settings
-from bot.training import gate
+from bot.training.activation import roll_back
+from bot.training.progress import duration
 from bot.training.registry import Registry, Version
 from bot.training.retrain_job import STAMP, AlreadyRunning, RetrainJob, Run, version_of
 from bot.web.advisors import AdvisorContext, refuse, require_role
@@ -88,7 +89,7 @@ def register_model_routes(app: Sanic, settings: Settings, reports: Path, job: Re
         if run is None:
             return None
         version = None if run.running else version_of(registry(), run)
-        took = gate.duration(run.seconds)
+        took = duration(run.seconds)
         has_report = report_path(version, "report.md", reports) is not None
         return {
             "stamp": run.stamp, "running": run.running, "outcome": outcome(run, version),
@@ -152,19 +153,14 @@ def register_model_routes(app: Sanic, settings: Settings, reports: Path, job: Re
     async def maintainers_rollback(request):
         expected = request.form.get("van") or ""
 
-        def roll_back() -> str:
+        def back_to_previous() -> str:
             with rolling:
-                job.refuse_rollback_while_running()
-                current = registry()
-                active = current.active()
                 # The form names the model it was shown, so sending it twice does not go back two models.
-                if (active.name if active else "") != expected:
-                    raise RuntimeError("Het actieve model is intussen veranderd; bekijk de lijst en probeer opnieuw.")
-                version = current.rollback()
-                return f"Teruggezet naar {version.name}. " + gate.activate(settings, current, version)
+                version, activated = roll_back(settings, job, shown_active=expected)
+                return f"Teruggezet naar {version.name}. " + activated
 
         try:
-            message = await asyncio.to_thread(roll_back)
+            message = await asyncio.to_thread(back_to_previous)
         except (LookupError, RuntimeError) as problem:
             return await models_page(request, 409, str(problem))
         return await models_page(request, message=message)

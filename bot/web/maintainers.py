@@ -1,5 +1,5 @@
 """The maintainers' pages (role maintainer): the review queue and the questions that need an article,
-doing what `python -m bot review ...` does (bot/training_cli.py). The models' pages are in
+doing what `python -m bot review ...` does (bot/cli/review.py). The models' pages are in
 maintainer_models.py. Login, roles and CSRF are the advisors' (bot/web/advisors.py).
 """
 
@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from sanic import Sanic, response
 
 from bot.config import Settings
-from bot.training import annotate, gate
+from bot.training import annotate
+from bot.training.retrain import REPORTS
 from bot.training.retrain_job import RetrainJob
 from bot.training.review import WHY, ReviewQueue
 from bot.web.advisors import AdvisorContext, require_role
@@ -41,7 +42,7 @@ class Maintenance:
 
     nlu_dir: Path = annotate.NLU_DIR
     domain: Path = annotate.DOMAIN
-    reports: Path = gate.REPORTS
+    reports: Path = REPORTS
     job: RetrainJob = field(default_factory=RetrainJob)
 
 

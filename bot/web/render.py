@@ -9,7 +9,7 @@ import nh3
 
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br", "hr", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-# A report (bot/training/gate.py) also has a title, tables and its confusion matrix next to it.
+# A report (bot/training/report.py) also has a title, tables and its confusion matrix next to it.
 REPORT_TAGS = ALLOWED_TAGS | {"h1", "table", "thead", "tbody", "tr", "th", "td", "img"}
 REPORT_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "img": {"src", "alt"}}
 

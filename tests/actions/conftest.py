@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.escalation.tickets import EscalationService
+from bot.escalation.service import EscalationService
 
 MONDAY_NOON = datetime(2026, 11, 30, 11, 0, tzinfo=timezone.utc)
 
@@ -42,7 +42,8 @@ def make_tracker(text: str, intent: str, entities=None, history=(), slots=None, 
 def run_action(services):
     """Runs an action class against the test services; returns the dispatcher's messages."""
     clocked = dataclasses.replace(
-        services, escalation=EscalationService(services.factory, services.escalation.hours, clock=lambda: MONDAY_NOON)
+        services, escalation=EscalationService(services.factory, services.escalation.hours,
+                                               services.escalation.events.engine, clock=lambda: MONDAY_NOON)
     )
 
     def run(action_class, tracker: Tracker) -> list[dict]:

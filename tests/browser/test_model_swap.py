@@ -14,7 +14,7 @@ import sys
 import requests
 
 from bot.config import ROOT
-from bot.training import gate
+from bot.training.activation import activate, served_model
 from bot.training.model import model_path
 from bot.training.registry import Registry, Version
 from tests.browser.conftest import RASA_TOKEN, events, say
@@ -38,10 +38,10 @@ def test_activate_and_roll_back_on_the_running_server(stack, tmp_path):
     registry.activate("huidig")
     registry.add(Version("kandidaat", str(newer), "2026-11-28T11:00:00+00:00", 0.95, 0))
     assert loaded_model(stack) == current.name
-    assert gate.served_model(stack) == current  # what a first retrain compares with
+    assert served_model(stack) == current  # what a first retrain compares with
     assert say(stack, "wissel-proef", "hallo")
 
-    gate.activate(settings, registry, registry.get("kandidaat"))
+    activate(settings, registry, registry.get("kandidaat"))
     assert loaded_model(stack) == newer.name
     assert Registry.for_models(models).active().name == "kandidaat"
 

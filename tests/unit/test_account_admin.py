@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot import advisors_cli
 from bot.advisors.accounts import TEAM_ROLES, AccountError, AccountService
 from bot.advisors.audit import AuditLog
 from bot.advisors.sessions import SessionStore
+from bot.cli import advisors as advisors_cli
 from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
 
 PASSWORD = "een-lang-proefwachtwoord"

@@ -7,9 +7,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from bot import advisors_cli
 from bot.advisors.accounts import AccountError, AccountService
 from bot.advisors.sessions import SessionStore
+from bot.cli import advisors as advisors_cli
 from bot.store import Advisor, unit_of_work
 
 PASSWORD = "lang-genoeg-wachtwoord"

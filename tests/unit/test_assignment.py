@@ -8,7 +8,9 @@ from sqlalchemy import create_engine, select
 from bot.advisors.accounts import AccountService
 from bot.advisors.audit import AuditLog, describe
 from bot.escalation.callbacks_log import CallbackLog
-from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError
+from bot.escalation.hours import OfficeHours
+from bot.escalation.lifecycle import NotHolder, TransitionError
+from bot.escalation.service import EscalationService
 from bot.store import Escalation, PendingCallback, unit_of_work
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
@@ -31,7 +33,8 @@ def inbox(factory, clock):
         session.add(Escalation(ticket="E-1", reason="user_request", mode="callback", conversation_id="c1",
                                created_at=NOW.replace(tzinfo=None), callback_phone="0612345678"))
         session.add(PendingCallback(conversation_id="c1", phone="0687654321", asked_at=NOW.replace(tzinfo=None)))
-    return EscalationInbox(factory, create_engine("sqlite://", future=True), clock=lambda: clock["now"])
+    hours = OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam")
+    return EscalationService(factory, hours, create_engine("sqlite://", future=True), clock=lambda: clock["now"])
 
 
 def test_claim_hand_over_release_and_the_audit_trail(inbox, factory, clock):

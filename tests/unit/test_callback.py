@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from bot.escalation.callback import PendingCallbacks, masked, normalise_phone
 from bot.escalation.hours import OfficeHours
-from bot.escalation.tickets import EscalationService
-from bot.store import Escalation, unit_of_work
+from bot.escalation.service import EscalationService
+from bot.store import Escalation, make_engine, unit_of_work
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,8 @@ def test_a_question_left_unanswered_expires(factory):
 
 
 def test_switching_to_a_callback_updates_the_open_escalation(factory):
-    service = EscalationService(factory, OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam"))
+    service = EscalationService(factory, OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam"),
+                                make_engine("sqlite://"))
     first = service.escalate("g", reason="user_request")
     switched = service.switch("g", "callback", callback_phone="0612345678", callback_moment="morgen")
     assert switched.ticket == first.ticket and switched.mode == "callback"

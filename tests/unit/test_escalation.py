@@ -4,17 +4,17 @@ import pytest
 from sqlalchemy import select
 
 from bot.escalation.hours import OfficeHours
-from bot.escalation.lifecycle import EscalationInbox
-from bot.escalation.tickets import EscalationService
+from bot.escalation.service import EscalationService
 from bot.store import Escalation, make_engine, unit_of_work
 
 HOURS = OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam")
 MONDAY_NOON = datetime(2026, 11, 30, 11, 0, tzinfo=timezone.utc)
 SATURDAY = datetime(2026, 11, 28, 11, 0, tzinfo=timezone.utc)
+TRACKER = make_engine("sqlite://")  # no conversations: these tests never read a transcript
 
 
 def test_every_escalation_is_stored_with_a_ticket(factory):
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON)
     first = service.escalate("gesprek-1", reason="user_request", topic="ouders")
     second = service.escalate("gesprek-2", reason="acute")
     assert (first.ticket, second.ticket) == ("E-2026-000001", "E-2026-000002")
@@ -28,14 +28,14 @@ def test_every_escalation_is_stored_with_a_ticket(factory):
 
 
 def test_outside_office_hours_it_says_when_the_line_opens(factory):
-    ticket = EscalationService(factory, HOURS, clock=lambda: SATURDAY).escalate("g", reason="low_confidence")
+    ticket = EscalationService(factory, HOURS, TRACKER, clock=lambda: SATURDAY).escalate("g", reason="low_confidence")
     assert not ticket.open_now
     assert ticket.opens == "maandag om 09:00"
 
 
 def test_unknown_reason_is_a_programming_error(factory):
     with pytest.raises(ValueError):
-        EscalationService(factory, HOURS).escalate("g", reason="boos")
+        EscalationService(factory, HOURS, TRACKER).escalate("g", reason="boos")
 
 
 class FakeNotifier:
@@ -53,7 +53,7 @@ def rows(factory) -> list[tuple]:
 
 
 def test_asking_again_in_a_conversation_updates_its_ticket(factory):
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON)
     first = service.escalate("g", reason="complex_case")
     again = service.escalate("g", reason="low_confidence", mode="callback", topic="ouders")
     assert (again.ticket, again.reason, again.mode) == (first.ticket, "complex_case", "callback")
@@ -62,22 +62,22 @@ def test_asking_again_in_a_conversation_updates_its_ticket(factory):
 
 
 def test_another_conversation_gets_its_own_ticket(factory):
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON)
     assert service.escalate("g-1", reason="user_request").ticket != service.escalate("g-2", "user_request").ticket
     assert len(rows(factory)) == 2
 
 
 def test_a_claimed_escalation_is_still_the_open_case(factory):
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON)
     first = service.escalate("g", reason="user_request")
-    EscalationInbox(factory, make_engine("sqlite://")).claim(first.ticket, "an")
+    EscalationService(factory, HOURS, TRACKER).claim(first.ticket, "an")
     assert service.escalate("g", reason="user_request").ticket == first.ticket
 
 
 def test_after_closing_a_new_request_opens_a_new_ticket(factory):
     notifier = FakeNotifier()
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON, notifier=notifier)
-    inbox = EscalationInbox(factory, make_engine("sqlite://"))
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON, notifier=notifier)
+    inbox = EscalationService(factory, HOURS, TRACKER)
     first = service.escalate("g", reason="user_request")
     inbox.claim(first.ticket, "an")
     inbox.close(first.ticket, "an")
@@ -89,7 +89,7 @@ def test_after_closing_a_new_request_opens_a_new_ticket(factory):
 
 def test_turning_acute_upgrades_the_ticket_and_alerts_the_advisors_again(factory):
     notifier = FakeNotifier()
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON, notifier=notifier)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON, notifier=notifier)
     first = service.escalate("g", reason="user_request", topic="online")
     service.escalate("g", reason="user_request")  # nothing new for the advisors
     acute = service.escalate("g", reason="acute")
@@ -106,14 +106,14 @@ def test_turning_acute_upgrades_the_ticket_and_alerts_the_advisors_again(factory
      ("low_confidence", "negative_feedback", "low_confidence")],
 )  # fmt: skip
 def test_an_explicit_request_outranks_the_assistants_doubts(factory, first, then, kept):
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON)
     service.escalate("g", reason=first)
     assert service.escalate("g", reason=then).reason == kept
     assert [r[1] for r in rows(factory)] == [kept]
 
 
 def test_callback_details_are_merged_into_the_open_ticket(factory):
-    service = EscalationService(factory, HOURS, clock=lambda: MONDAY_NOON)
+    service = EscalationService(factory, HOURS, TRACKER, clock=lambda: MONDAY_NOON)
     first = service.escalate("g", reason="user_request", mode="callback", callback_phone="0612345678")
     service.escalate("g", reason="user_request", callback_moment="morgen", callback_question=None)
     service.switch("g", "callback", callback_question="Hoe meld ik dit?", callback_moment=None)

@@ -9,7 +9,9 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine
 
-from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
+from bot.escalation.hours import OfficeHours
+from bot.escalation.lifecycle import NotHolder, TransitionError, UnknownTicket, may_finish
+from bot.escalation.service import EscalationService
 from bot.store import Escalation, unit_of_work
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -25,8 +27,8 @@ def add(factory, ticket: str, reason: str, minutes_ago: int, status: str = "open
 
 @pytest.fixture
 def inbox(factory, tmp_path):
-    return EscalationInbox(factory, create_engine(f"sqlite:///{tmp_path / 'tracker.db'}", future=True),
-                           clock=lambda: NOW)  # fmt: skip
+    return EscalationService(factory, OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam"),
+                             create_engine(f"sqlite:///{tmp_path / 'tracker.db'}", future=True), clock=lambda: NOW)
 
 
 def test_acute_first_then_newest_first_and_no_closed(inbox, factory):

@@ -7,8 +7,9 @@ from sqlalchemy import create_engine, select
 
 from bot.escalation.conversation_facts import ConversationFacts
 from bot.escalation.handoff import Handoff
-from bot.escalation.lifecycle import EscalationInbox
+from bot.escalation.hours import OfficeHours
 from bot.escalation.live_rating import ALREADY, NO_LIVE_CHAT, NOT_A_RATING, LiveRatings, RatingRefused
+from bot.escalation.service import EscalationService
 from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
@@ -70,7 +71,9 @@ def test_only_an_answer_from_the_list(ratings, factory, rating):
 def test_the_rating_shows_in_the_handoff_summary(ratings, factory, tmp_path):
     add(factory, "E-1", "web-a")
     tracker = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}", future=True)
-    inbox, handoff = EscalationInbox(factory, tracker), Handoff(factory, ConversationFacts(tracker), lambda: NOW)
+    hours = OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam")
+    inbox = EscalationService(factory, hours, tracker)
+    handoff = Handoff(factory, ConversationFacts(tracker), lambda: NOW)
     assert handoff.summary(inbox.get("E-1"))["live_rating"] is None
     ratings.rate("web-a", 2)
     assert handoff.summary(inbox.get("E-1"))["live_rating"] == "Een beetje geholpen"

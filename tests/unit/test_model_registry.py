@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 from bot.config import ROOT, load_settings
-from bot.training.gate import Decision, decide, read_nlu_results, write_report
+from bot.training.gate import Decision, decide, read_nlu_results
 from bot.training.model import active_model, fingerprint, model_path, our_components
 from bot.training.registry import Registry, Version
+from bot.training.report import write_report
 
 
 def registry_with(tmp_path, names):
@@ -108,7 +109,7 @@ def test_the_model_of_the_current_files_may_be_a_retrain_candidate(tmp_path):
 
 
 def test_model_list_shows_both_kinds_of_registry_time_alike():
-    from bot.training_cli import _moment
+    from bot.cli.model import _moment
 
     assert _moment("20261128-220432") == "2026-11-28 22:04 UTC"
     assert _moment("2026-11-28T23:27:24+01:00") == "2026-11-28 22:27 UTC"

@@ -9,7 +9,8 @@ import pytest
 
 from bot.escalation.hours import OfficeHours
 from bot.escalation.notify import Notifier
-from bot.escalation.tickets import EscalationService
+from bot.escalation.service import EscalationService
+from bot.store import make_engine
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def receiver():
 def test_a_new_escalation_is_announced_without_message_text(receiver, factory):
     url, received, _ = receiver
     service = EscalationService(factory, OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam"),
-                                notifier=Notifier(url, "http://localhost:8000"))  # fmt: skip
+                                make_engine("sqlite://"), notifier=Notifier(url, "http://localhost:8000"))  # fmt: skip
     ticket = service.escalate("gesprek-met-geheimen", reason="acute", topic="online")
     service.notifier.notify(ticket.ticket, "acute", "online").join(5)
     assert received[0] == {
@@ -61,7 +62,7 @@ def test_a_failing_receiver_is_retried_with_backoff(receiver):
 def test_a_receiver_that_is_down_never_breaks_the_conversation(factory, caplog):
     notifier = Notifier("http://127.0.0.1:9/niemand", "http://x", attempts=2, backoff=0.01, timeout=0.5)
     service = EscalationService(factory, OfficeHours.parse("1-5", "09:00-17:00", "Europe/Amsterdam"),
-                                notifier=notifier)  # fmt: skip
+                                make_engine("sqlite://"), notifier=notifier)  # fmt: skip
     started = time.monotonic()
     ticket = service.escalate("g", reason="user_request")
     assert time.monotonic() - started < 0.5  # the reply does not wait for the webhook

@@ -110,9 +110,8 @@ def test_a_rollback_from_a_shell_waits_for_a_running_retrain(tmp_path, monkeypat
     import argparse
     import dataclasses
 
-    import bot.training.retrain_job as retrain_job
+    import bot.cli.model as model_commands
     from bot.config import load_settings
-    from bot.training_cli import run_model
 
     models = tmp_path / "models"
     registry = Registry.for_models(models)
@@ -121,11 +120,11 @@ def test_a_rollback_from_a_shell_waits_for_a_running_retrain(tmp_path, monkeypat
         registry.add(Version(name, str(tmp_path / f"{name}.tar.gz"), "2026-11-28"))
         registry.activate(name)
     registry.save()
-    monkeypatch.setattr(retrain_job, "RetrainJob", lambda: RetrainJob(tmp_path / "retrain", SLOW))
+    monkeypatch.setattr(model_commands, "RetrainJob", lambda: RetrainJob(tmp_path / "retrain", SLOW))
     (tmp_path / "retrain").mkdir()
     (tmp_path / "retrain" / "lock").write_text(json.dumps({"pid": os.getpid(), "stamp": "20261128-120000"}))
 
     settings = dataclasses.replace(load_settings(), models_dir=models, rasa_port=1)
-    assert run_model(argparse.Namespace(command="rollback"), settings) == 1
+    assert model_commands.run(argparse.Namespace(command="rollback"), settings) == 1
     assert "Er loopt een hertraining" in capsys.readouterr().out
     assert Registry.for_models(models).active().name == "nieuw"

@@ -10,9 +10,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.config import ROOT, load_settings
-from bot.training import gate
+from bot.training.gate import MAX_F1_DROP
 from bot.training.model import model_path
 from bot.training.registry import Registry, Version
+from bot.training.retrain import retrain
 
 REMOVED = "ask_hours"
 
@@ -38,12 +39,12 @@ def test_a_candidate_without_one_intent_is_refused(tmp_path):
     registry.activate("huidig")
     registry.save()
 
-    assert gate.retrain(settings, root=tmp_path, reports=tmp_path / "reports") == 1
+    assert retrain(settings, root=tmp_path, reports=tmp_path / "reports") == 1
 
     registry = Registry.for_models(settings.models_dir)
     assert registry.active().name == "huidig"
     refused = registry.last(1)[0]
-    assert refused.decision == "refused" and refused.macro_f1 < registry.get("huidig").macro_f1 - gate.MAX_F1_DROP
+    assert refused.decision == "refused" and refused.macro_f1 < registry.get("huidig").macro_f1 - MAX_F1_DROP
     print(
         f"\nhuidig {registry.get('huidig').macro_f1:.3f}, kandidaat {refused.macro_f1:.3f}, "
         f"gesprekstests mislukt {refused.conversations_failed}; {refused.reasons}; rapport {refused.report}"

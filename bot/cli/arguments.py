@@ -1,18 +1,26 @@
-"""One command tree: python -m bot <group> <command>."""
+"""The command tree's arguments, one function per group; bot/cli/__init__.py runs what was chosen."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from bot.config import ROOT, load_settings
+from bot.config import ROOT
 
 
-def main(argv: list[str] | None = None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Platform JEP-assistent")
     groups = parser.add_subparsers(dest="group", required=True)
+    for add_group in (_knowledge, _privacy, _advisors, _review, _model):
+        add_group(groups)
+    groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
+    groups.add_parser("web", help="alleen de webapp starten")
+    groups.add_parser("actions", help="alleen de actieserver starten (vraagt JEP_ACTION_TOKEN)")
+    groups.add_parser("train", help="het model trainen als data, config of domain veranderd is")
+    return parser
 
+
+def _knowledge(groups) -> None:
     knowledge = groups.add_parser("knowledge", help="kennisbank: laden en zoeken").add_subparsers(
         dest="command", required=True
     )
@@ -31,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     speed = knowledge.add_parser("page-speed", help="serverduur van /kennis met een zoekvraag: mediaan en p95")
     speed.add_argument("--count", type=int, default=50, help="aantal zoekvragen (standaard 50)")
 
+
+def _privacy(groups) -> None:
     privacy = groups.add_parser("privacy", help="bewaartermijnen en wissen").add_subparsers(
         dest="command", required=True
     )
@@ -38,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     erase = privacy.add_parser("erase", help="wis één gesprek uit alle tabellen (op verzoek)")
     erase.add_argument("conversation_id", help="het gespreks-id (sender id)")
 
+
+def _advisors(groups) -> None:
     advisors = groups.add_parser("advisors", help="accounts van adviseurs beheren").add_subparsers(
         dest="command", required=True
     )
@@ -53,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     ):
         advisors.add_parser(command, help=words).add_argument("username")
 
-    # --- review and model (bot/training_cli.py) ---
+
+def _review(groups) -> None:
     review = groups.add_parser("review", help="slecht begrepen vragen beoordelen").add_subparsers(
         dest="command", required=True
     )
@@ -64,53 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     review.add_parser("reject", help="een bericht afwijzen").add_argument("id", type=int)
     review.add_parser("article", help="een bericht op de lijst voor redacteuren zetten").add_argument("id", type=int)
     review.add_parser("articles", help="vragen waarvoor een kennisartikel ontbreekt")
+
+
+def _model(groups) -> None:
     model = groups.add_parser("model", help="hertrainen, modellen tonen, terugzetten").add_subparsers(
         dest="command", required=True
     )
     model.add_parser("retrain", help="kandidaat trainen, testen en alleen activeren als hij niet slechter is")
     model.add_parser("list", help="de laatste 10 modellen met scores")
     model.add_parser("rollback", help="het vorige actieve model terugzetten")
-    # --- end review and model ---
-
-    groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
-    groups.add_parser("web", help="alleen de webapp starten")
-    groups.add_parser("actions", help="alleen de actieserver starten (vraagt JEP_ACTION_TOKEN)")
-    groups.add_parser("train", help="het model trainen als data, config of domain veranderd is")
-
-    args = parser.parse_args(argv)
-    settings = load_settings()
-    if args.group == "knowledge":
-        from bot import knowledge_cli
-
-        return knowledge_cli.run(args, settings)
-    if args.group == "privacy":
-        from bot import privacy_cli
-
-        return privacy_cli.run(args, settings)
-    if args.group == "advisors":
-        from bot import advisors_cli
-
-        return advisors_cli.run(args, settings)
-    if args.group in ("review", "model"):
-        from bot import training_cli
-
-        return (training_cli.run_review if args.group == "review" else training_cli.run_model)(args, settings)
-    if args.group == "run":
-        from bot.runner import run
-
-        return run(settings)
-    if args.group == "train":
-        from bot.training.model import ensure_model
-
-        ensure_model(settings)
-        return 0
-    if args.group == "actions":
-        from bot.action_server import serve as serve_actions
-
-        return serve_actions(settings)
-    if args.group == "web":
-        from bot.web.app import serve
-
-        return serve(settings)
-    parser.print_help(sys.stderr)
-    return 2
