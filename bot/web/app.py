@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -105,7 +104,7 @@ def create_app(
 
     tracker = create_engine(settings.tracker_db_url, future=True)
     inbox = EscalationInbox(services.factory, tracker)
-    relay = LiveRelay(settings.rasa_url, os.environ.get("JEP_RELAY_TOKEN", ""))
+    relay = LiveRelay(settings.rasa_url, settings.relay_token)
     desk = Desk.build(services.factory, tracker, settings)
     accounts = AccountService(services.factory)
     register_advisor_routes(app, settings, services, inbox, accounts, relay, desk)
