@@ -26,15 +26,15 @@ from sanic.request import RequestParameters
 
 from bot.advisors.accounts import LEAD, AccountService
 from bot.advisors.audit import describe
+from bot.advisors.live_chat import NothingToSay
 from bot.advisors.sessions import ABSOLUTE, SessionStore
 from bot.advisors.throttle import LoginThrottled
 from bot.client_address import client_address
 from bot.config import Settings
 from bot.escalation.callbacks_log import OUTCOMES
-from bot.escalation.desk import Desk
 from bot.escalation.inbox_rows import VIEWS, SearchError
-from bot.escalation.lifecycle import EscalationInbox, NotHolder, TransitionError, UnknownTicket, may_finish
-from bot.escalation.relay import LiveRelay, RelayError
+from bot.escalation.lifecycle import NotHolder, TransitionError, UnknownTicket, may_finish
+from bot.escalation.relay import RelayError
 from bot.services import Services
 
 COOKIE = "jep_adviseur"
@@ -193,19 +193,12 @@ def wait_in_words(seconds: int) -> str:
     return f"{seconds} seconden" if seconds < 120 else f"{math.ceil(seconds / 60)} minuten"
 
 
-def register_advisor_routes(
-    app: Sanic,
-    settings: Settings,
-    services: Services,
-    inbox: EscalationInbox,
-    accounts: AccountService,
-    relay: LiveRelay,
-    desk: Desk,
-) -> None:
+def register_advisor_routes(app: Sanic, settings: Settings, services: Services) -> None:
+    inbox, accounts, desk, live_chat = services.inbox, services.accounts, services.desk, services.live_chat
     templates = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
     )
-    context = AdvisorContext(SessionStore(services.factory), accounts, templates, ZoneInfo(settings.timezone))
+    context = AdvisorContext(services.sessions, accounts, templates, ZoneInfo(settings.timezone))
     templates.filters["local"] = context.local
     templates.filters["local_utc"] = context.local_utc
     app.ctx.advisors = context
@@ -346,7 +339,7 @@ def register_advisor_routes(
             return response.json({"error": f"Escalatie {ticket} bestaat niet (meer)."}, status=404)
         lines = await asyncio.to_thread(inbox.transcript, item["conversation_id"])
         live = item["mode"] == "live" and item["status"] != "closed"
-        typing = live and await asyncio.to_thread(relay.typing, item["conversation_id"])
+        typing = live and await asyncio.to_thread(live_chat.typing, item["conversation_id"])
         return response.json({
             "lines": [{"who": line["who"], "label": f"{WHO[line['who']]}, {context.local(line['time'])}",
                        "text": line["text"]} for line in lines],
@@ -361,16 +354,16 @@ def register_advisor_routes(
             return response.json({"error": f"Escalatie {ticket} bestaat niet (meer)."}, status=404)
         return response.json(item)
 
-    async def act(request, ticket: str, step, *args, **kwargs):
+    async def act(request, ticket: str, step, *args, anchor: str = "", **kwargs):
         try:
             await asyncio.to_thread(step, ticket, request.ctx.advisor.username, *args, **kwargs)
         except UnknownTicket as missing:
             return refuse(request, 404, str(missing))
         except NotHolder as refused:
             return await detail_page(request, ticket, error=str(refused), status=403)
-        except TransitionError as error:
+        except (TransitionError, NothingToSay, RelayError) as error:
             return await detail_page(request, ticket, error=str(error))
-        return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}", status=303)
+        return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}{anchor}", status=303)
 
     @app.post("/adviseurs/escalaties/<ticket>/claim")
     @signed_in
@@ -385,39 +378,14 @@ def register_advisor_routes(
     @app.post("/adviseurs/escalaties/<ticket>/close")
     @signed_in
     async def advisors_close(request, ticket: str):
-        closed = await act(request, ticket, inbox.close, lead=request.ctx.advisor.role == LEAD)
-        item = await asyncio.to_thread(inbox.get, ticket) if closed.status == 303 else None
-        if item and item["mode"] == "live":
-            try:  # the conversation goes back to the bot
-                await asyncio.to_thread(relay.hand_back, item["conversation_id"])
-            except RelayError as error:
-                return await detail_page(request, ticket, error=str(error))
-        return closed
+        return await act(request, ticket, live_chat.close, lead=request.ctx.advisor.role == LEAD)
 
     @app.post("/adviseurs/escalaties/<ticket>/reply")
     @signed_in
     async def advisors_reply(request, ticket: str):
         """Live mode: the advisor's words, or a canned reply, go to the professional's open chat."""
-        text = (request.form.get("text") or "").strip()
-        canned = request.form.get("canned") or ""
-        if not text and canned.isdigit() and len(canned) < 10:
-            text = await asyncio.to_thread(desk.canned.text_of, int(canned)) or ""
-        advisor = request.ctx.advisor
-        try:
-            conversation = await asyncio.to_thread(inbox.live_conversation, ticket, advisor.username,
-                                                   advisor.role == LEAD)  # fmt: skip
-        except UnknownTicket as missing:
-            return refuse(request, 404, str(missing))
-        except NotHolder as refused:
-            return await detail_page(request, ticket, error=str(refused), status=403)
-        except TransitionError as error:
-            return await detail_page(request, ticket, error=str(error))
-        if not text:
-            return await detail_page(request, ticket, error="Typ eerst een bericht.")
-        try:
-            await asyncio.to_thread(relay.say, conversation, text[:2000])
-        except RelayError as error:
-            return await detail_page(request, ticket, error=str(error))
-        return response.redirect(f"/adviseurs/escalaties/{quote(ticket, safe='')}#antwoord", status=303)
+        form = request.form
+        return await act(request, ticket, live_chat.reply, form.get("text") or "", form.get("canned") or "",
+                         lead=request.ctx.advisor.role == LEAD, anchor="#antwoord")  # fmt: skip
 
     app.ctx.escalation_step = act

@@ -14,21 +14,14 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
-from sqlalchemy import create_engine
 
-from bot.advisors.accounts import AccountService
 from bot.config import Settings
-from bot.escalation.desk import Desk
-from bot.escalation.lifecycle import EscalationInbox
-from bot.escalation.live_rating import LiveRatings
-from bot.escalation.relay import LiveRelay
 from bot.feedback.live_route import PATH as LIVE_RATING
 from bot.feedback.live_route import register_live_rating_route
 from bot.feedback.route import register_feedback_routes
 from bot.privacy.retention import Retention, purge_daily
 from bot.services import Services, build_services
 from bot.store.retry import StoreUnavailable
-from bot.training.review import ReviewQueue
 from bot.web.advisors import register_advisor_routes
 from bot.web.escalation_steps import register_step_routes
 from bot.web.knowledge_pages import ITEM_ID, register_knowledge_pages
@@ -97,20 +90,15 @@ def create_app(
         return response.json({"status": "ok"})
 
     register_feedback_routes(app, settings, services.feedback)
-    register_live_rating_route(app, settings, LiveRatings(services.factory))
+    register_live_rating_route(app, settings, services.live_ratings)
 
     register_knowledge_pages(app, services.knowledge, page)
     register_organisation_pages(app, services.knowledge, page)
 
-    tracker = create_engine(settings.tracker_db_url, future=True)
-    inbox = EscalationInbox(services.factory, tracker)
-    relay = LiveRelay(settings.rasa_url, settings.relay_token)
-    desk = Desk.build(services.factory, tracker, settings)
-    accounts = AccountService(services.factory)
-    register_advisor_routes(app, settings, services, inbox, accounts, relay, desk)
-    register_step_routes(app, inbox, desk)
-    register_lead_routes(app, accounts, desk)
-    register_maintainer_routes(app, settings, ReviewQueue(services.factory, tracker), maintenance)
+    register_advisor_routes(app, settings, services)
+    register_step_routes(app, services.inbox, services.desk)
+    register_lead_routes(app, services.accounts, services.desk)
+    register_maintainer_routes(app, settings, services.review, maintenance)
     return app
 
 
