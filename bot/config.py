@@ -72,9 +72,11 @@ class Settings:
     sla_live_minutes: float = 2.0
     sla_acute_minutes: float = 0.0
     callback_retry_minutes: int = 60
-    # Shared with the Rasa server's web chat (relay) and the action server; `make run` makes them anew.
+    # Shared with the Rasa server's web chat (relay), the action server and Rasa's HTTP API;
+    # `make run` makes them anew.
     relay_token: str = field(default="", repr=False)
     action_token: str = field(default="", repr=False)
+    rasa_token: str = field(default="", repr=False)
 
     @property
     def action_url(self) -> str:
@@ -125,6 +127,7 @@ def load_settings() -> Settings:
         callback_retry_minutes=int(_env("JEP_CALLBACK_RETRY_MINUTES", "60")),
         relay_token=_env("JEP_RELAY_TOKEN", ""),
         action_token=_env("JEP_ACTION_TOKEN", ""),
+        rasa_token=_env("JEP_RASA_TOKEN", ""),
     )
 
 
