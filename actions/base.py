@@ -27,8 +27,8 @@ _NOISE = re.compile(r"^[^aeiouy]+$|[^aeiouy\d]{5,}|(\w)\1\1")
 log = logging.getLogger(__name__)
 
 
-class ServiceAction(Action, ABC):
-    """An action backed by bot/ services; `act` runs in a worker thread."""
+class UsesServices:
+    """The services of the composition root (bot/services.py), or those a test hands in."""
 
     def __init__(self, services: Services | None = None):
         self._services = services
@@ -36,6 +36,10 @@ class ServiceAction(Action, ABC):
     @property
     def services(self) -> Services:
         return self._services or default_services()
+
+
+class ServiceAction(UsesServices, Action, ABC):
+    """An action backed by bot/ services; `act` runs in a worker thread."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         # The services do blocking SQL; keep the action server's event loop free.

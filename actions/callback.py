@@ -16,10 +16,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.base import ServiceAction, not_registered
+from actions.base import ServiceAction, UsesServices, not_registered
 from bot.contract import escalation_payload
-from bot.escalation.callback import PendingCallbacks, masked, normalise_phone
-from bot.services import Services, default_services
+from bot.escalation.callback import masked, normalise_phone
 from bot.store.retry import StoreUnavailable
 
 CANCEL = re.compile(r"^\s*(stop|stoppen|annuleer|annuleren|laat maar|toch niet|nee,? bedankt)\W*$", re.IGNORECASE)
@@ -34,19 +33,12 @@ class ActionAskCallbackPhone(ServiceAction):
         return "action_ask_callback_phone"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        PendingCallbacks(self.services.factory).ask(tracker.sender_id)
+        self.services.pending_callbacks.ask(tracker.sender_id)
         dispatcher.utter_message(response="utter_ask_callback_phone")
         return []
 
 
-class ValidateCallbackForm(FormValidationAction):
-    def __init__(self, services: Services | None = None):
-        self._services = services
-
-    @property
-    def services(self) -> Services:
-        return self._services or default_services()
-
+class ValidateCallbackForm(UsesServices, FormValidationAction):
     def name(self) -> str:
         return "validate_callback_form"
 
@@ -65,7 +57,7 @@ class ValidateCallbackForm(FormValidationAction):
         return [SlotSet(slot, None) for slot in ("callback_phone", "callback_moment", "callback_question")]
 
     async def validate_callback_phone(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict:
-        parked = await asyncio.to_thread(PendingCallbacks(self.services.factory).take, tracker.sender_id)
+        parked = await asyncio.to_thread(self.services.pending_callbacks.take, tracker.sender_id)
         phone = normalise_phone(parked or "")
         if phone is None:
             dispatcher.utter_message(response="utter_invalid_phone")

@@ -15,7 +15,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ServiceAction, latest_entity, latest_text
 from actions.knowledge import ActionSearchKnowledge
-from bot.advisors.accounts import AccountService
 from bot.contract import escalation_payload
 from bot.safety import assess
 
@@ -39,7 +38,7 @@ class ActionEscalate(ServiceAction):
 
     def live_possible(self) -> bool:
         open_now, _hours, _opens = self.services.escalation.status()
-        return open_now and bool(AccountService(self.services.factory).online_advisors())
+        return open_now and bool(self.services.accounts.online_advisors())
 
     def offer_other_ways(self, dispatcher: CollectingDispatcher) -> None:
         response = "utter_contact_options_open" if self.live_possible() else "utter_contact_options_callback"

@@ -8,7 +8,6 @@ machine can run the actions (and create escalations) directly.
 from __future__ import annotations
 
 import hmac
-import os
 
 from rasa_sdk.endpoint import create_app
 from sanic import response
@@ -36,6 +35,6 @@ def create_action_app(token: str):
 
 
 def serve(settings: Settings) -> int:
-    app = create_action_app(os.environ.get("JEP_ACTION_TOKEN", ""))
+    app = create_action_app(settings.action_token)
     app.run(settings.host, settings.action_port, access_log=False, motd=False, workers=1)
     return 0

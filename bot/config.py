@@ -72,7 +72,11 @@ class Settings:
     sla_live_minutes: float = 2.0
     sla_acute_minutes: float = 0.0
     callback_retry_minutes: int = 60
-    rasa_token: str = field(default="", repr=False)  # else the one `make run` wrote to RASA_TOKEN_FILE
+    # Shared with the Rasa server's web chat (relay), the action server and Rasa's HTTP API;
+    # `make run` makes them anew (Rasa's: else the one it wrote to RASA_TOKEN_FILE).
+    relay_token: str = field(default="", repr=False)
+    action_token: str = field(default="", repr=False)
+    rasa_token: str = field(default="", repr=False)
 
     @property
     def action_url(self) -> str:
@@ -121,6 +125,8 @@ def load_settings() -> Settings:
         sla_live_minutes=float(_env("JEP_SLA_LIVE_MINUTES", "2")),
         sla_acute_minutes=float(_env("JEP_SLA_ACUTE_MINUTES", "0")),
         callback_retry_minutes=int(_env("JEP_CALLBACK_RETRY_MINUTES", "60")),
+        relay_token=_env("JEP_RELAY_TOKEN", ""),
+        action_token=_env("JEP_ACTION_TOKEN", ""),
         rasa_token=_env("JEP_RASA_TOKEN", ""),
     )
 

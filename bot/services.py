@@ -1,6 +1,7 @@
-"""The services actions and web handlers use, built once per process from config.
+"""The composition root: every service the web app, the actions, the channels and the CLI use,
+built once per process from config. Nothing else constructs a service for them.
 
-Tests build their own `Services` around an in-memory database instead.
+Tests build their own `Services` around an in-memory database instead (build_services' factory).
 """
 
 from __future__ import annotations
@@ -9,36 +10,68 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.advisors.accounts import AccountService
+from bot.advisors.live_chat import LiveChat
+from bot.advisors.sessions import SessionStore
 from bot.config import Settings, load_settings
+from bot.escalation.callback import PendingCallbacks
+from bot.escalation.conversation_facts import ConversationFacts
+from bot.escalation.desk import Desk
 from bot.escalation.hours import OfficeHours
+from bot.escalation.live_rating import LiveRatings
 from bot.escalation.notify import Notifier
+from bot.escalation.relay import LiveRelay
 from bot.escalation.service import EscalationService
 from bot.feedback import FeedbackService
 from bot.knowledge.service import KnowledgeService
+from bot.privacy.retention import Retention
 from bot.store import make_engine, make_sessionmaker
+from bot.training.review import ReviewQueue
 
 
 @dataclass(frozen=True)
 class Services:
     factory: sessionmaker
+    tracker: Engine  # Rasa's tracker store, read for transcripts, handoffs and the review queue
     knowledge: KnowledgeService
     escalation: EscalationService
     feedback: FeedbackService
+    notifier: Notifier
+    desk: Desk
+    live_chat: LiveChat
+    accounts: AccountService
+    sessions: SessionStore
+    pending_callbacks: PendingCallbacks
+    live_ratings: LiveRatings
+    review: ReviewQueue
+    retention: Retention
 
 
 def build_services(settings: Settings, factory: sessionmaker | None = None) -> Services:
     factory = factory or make_sessionmaker(make_engine(settings.db_url))
+    tracker = create_engine(settings.tracker_db_url, future=True)  # connects only when first read
     hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
+    notifier = Notifier(settings.escalation_webhook, settings.public_url)
+    escalation = EscalationService(factory, hours, tracker, notifier=notifier)
+    desk = Desk.build(factory, ConversationFacts(tracker), hours, settings)
     return Services(
         factory=factory,
+        tracker=tracker,
         knowledge=KnowledgeService(factory),
-        escalation=EscalationService(
-            factory, hours, create_engine(settings.tracker_db_url, future=True),
-            notifier=Notifier(settings.escalation_webhook, settings.public_url),
-        ),
+        escalation=escalation,
         feedback=FeedbackService(factory),
+        notifier=notifier,
+        desk=desk,
+        live_chat=LiveChat(escalation, LiveRelay(settings.rasa_url, settings.relay_token), desk.canned),
+        accounts=AccountService(factory),
+        sessions=SessionStore(factory),
+        pending_callbacks=PendingCallbacks(factory),
+        live_ratings=LiveRatings(factory),
+        review=ReviewQueue(factory, tracker),
+        retention=Retention(factory, tracker, settings.retention_days, settings.escalation_retention_days),
     )
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import sys
 from getpass import getpass
 
-from bot.advisors.accounts import AccountError, AccountService
+from bot.advisors.accounts import AccountError
 from bot.config import Settings
-from bot.store import make_engine, make_sessionmaker
+from bot.services import build_services
 
 ROLE_NAMES = {"advisor": "adviseur", "lead": "teamleider", "maintainer": "beheerder"}
 CLI = "opdrachtregel"
@@ -21,7 +21,7 @@ DONE = {
 
 
 def run(args, settings: Settings) -> int:
-    accounts = AccountService(make_sessionmaker(make_engine(settings.db_url)))
+    accounts = build_services(settings).accounts
     if args.command == "add":
         password = _password()
         if password is None:

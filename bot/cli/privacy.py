@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.privacy.retention import Retention
+from bot.services import build_services
 
 
 def run(args, settings: Settings) -> int:
-    retention = Retention.from_settings(settings)
+    retention = build_services(settings).retention
     if args.command == "purge":
         print(f"Bewaartermijnen: gesprekken {settings.retention_days} dagen, "
               f"gesloten escalaties {settings.escalation_retention_days} dagen.")  # fmt: skip

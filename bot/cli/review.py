@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import getpass
 
-from sqlalchemy import create_engine
-
 from bot.config import Settings
-from bot.store import make_engine, make_sessionmaker
+from bot.services import build_services
 from bot.store.words import ReviewStatus
 from bot.training import annotate
-from bot.training.review import WHY, ReviewQueue
+from bot.training.review import WHY
 
 
 def run(args, settings: Settings) -> int:
-    queue = ReviewQueue(make_sessionmaker(make_engine(settings.db_url)),
-                        create_engine(settings.tracker_db_url, future=True))  # fmt: skip
+    queue = build_services(settings).review
     who = getpass.getuser()
     try:
         if args.command == "list":

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.advisors.audit import AuditLog
@@ -33,12 +32,12 @@ class Desk:
     audit: AuditLog
 
     @classmethod
-    def build(cls, factory: sessionmaker, tracker: Engine, settings: Settings, clock=None) -> Desk:
+    def build(
+        cls, factory: sessionmaker, facts: ConversationFacts, hours: OfficeHours, settings: Settings, clock=None
+    ) -> Desk:
         zone = ZoneInfo(settings.timezone)
-        hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
         levels = ServiceLevels(hours, settings.sla_callback_hours, settings.sla_phone_hours,
                                settings.sla_live_minutes, settings.sla_acute_minutes)  # fmt: skip
-        facts = ConversationFacts(tracker)
         return cls(
             rows=InboxRows(factory, facts, levels, zone, clock),
             handoff=Handoff(factory, facts, clock),

@@ -24,7 +24,7 @@ class Handoff:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def summary(self, item: dict) -> dict:
-        """For an escalation as EscalationInbox.get returns it."""
+        """For an escalation as EscalationService.get returns it."""
         found = self.facts.of([item["conversation_id"]], shown=True)[item["conversation_id"]]
         with unit_of_work(self.factory) as session:
             ratings = session.execute(

@@ -13,19 +13,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, create_engine, delete, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.config import Settings
 from bot.escalation.callback import PENDING_MINUTES
 from bot.store import (
     Escalation,
     Feedback,
     PendingCallback,
     ReviewItem,
-    make_engine,
-    make_sessionmaker,
     unit_of_work,
 )
 from bot.store.tracker_events import TrackerEvents
@@ -59,15 +56,6 @@ class Retention:
         self.days = days
         self.escalation_days = escalation_days
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Retention:
-        return cls(
-            make_sessionmaker(make_engine(settings.db_url)),
-            create_engine(settings.tracker_db_url, future=True),
-            settings.retention_days,
-            settings.escalation_retention_days,
-        )
 
     def purge(self) -> PurgeReport:
         now = self.clock()

@@ -23,10 +23,9 @@ import yaml
 
 from bot.client_address import client_address
 from bot.config import ROOT, Settings, load_settings
-from bot.escalation.callback import PendingCallbacks
 from bot.privacy import redact
 from bot.ratelimit import RateLimiter
-from bot.store import make_engine, make_sessionmaker
+from bot.services import default_services
 from bot.store.retry import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,7 @@ class Gate:
 def shared_gate() -> Gate:
     """The gate of both channels, so that their limits count together."""
     settings = load_settings()
-    return Gate.from_settings(settings, PendingCallbacks(make_sessionmaker(make_engine(settings.db_url))).park)
+    return Gate.from_settings(settings, default_services().pending_callbacks.park)
 
 
 def address_of(request, settings: Settings) -> str:

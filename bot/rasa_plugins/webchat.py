@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -60,9 +59,8 @@ def first(args: tuple) -> Any:
     return args[0] if args else None
 
 
-def relay_authorised(request) -> bool:
+def relay_authorised(request, token: str) -> bool:
     """Whether the caller is the advisors' web app: it shows the shared relay token."""
-    token = os.environ.get("JEP_RELAY_TOKEN", "")
     given = request.headers.get("authorization", "").removeprefix("Bearer ")
     return bool(token) and hmac.compare_digest(given.encode(), token.encode())
 
@@ -122,7 +120,7 @@ class WebChatInput(SocketIOInput):
             professional sees the advisor's words as typed; the tracker keeps
             them redacted, like everything else.
             """
-            if not relay_authorised(request):
+            if not relay_authorised(request, settings.relay_token):
                 return response.json(UNAUTHORISED, status=401)
             body = json_object(request.body)
             if body is None:
@@ -152,7 +150,7 @@ class WebChatInput(SocketIOInput):
         @socketio_webhook.route("/typing", methods=["GET"])
         async def professional_typing(request):
             """Whether the professional of a live chat is typing, for the advisor's page."""
-            if not relay_authorised(request):
+            if not relay_authorised(request, settings.relay_token):
                 return response.json(UNAUTHORISED, status=401)
             session_id = request.args.get("session_id") or ""
             return response.json({"typing": is_webchat_id(session_id) and typing.is_typing(session_id)})

@@ -1,50 +1,46 @@
 """The web app: the chat page professionals use, the embeddable widget, and the
-article pages its answers link to; advisors.py and maintainers.py add the pages behind a login.
+article pages its answers link to, and the pages behind a login for advisors, leads and maintainers.
 
 The widget talks to the Rasa server over socket.io; this app serves the page,
 the widget's files, the articles, and stores "Was dit nuttig?" ratings and the rating
-after a live chat.
+after a live chat. Each area is a blueprint of short module-level handlers; they find the
+services (bot/services.py), the settings and the page templates on `app.ctx`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
-from sqlalchemy import create_engine
 
-from bot.advisors.accounts import AccountService
 from bot.config import Settings
-from bot.escalation.desk import Desk
-from bot.escalation.live_rating import LiveRatings
-from bot.escalation.relay import LiveRelay
 from bot.feedback.live_route import PATH as LIVE_RATING
 from bot.feedback.live_route import register_live_rating_route
 from bot.feedback.route import register_feedback_routes
-from bot.privacy.retention import Retention, purge_daily
+from bot.privacy.retention import purge_daily
 from bot.services import Services, build_services
 from bot.store.retry import StoreUnavailable
-from bot.training.review import ReviewQueue
-from bot.web.advisors import register_advisor_routes
-from bot.web.escalation_steps import register_step_routes
-from bot.web.knowledge_pages import ITEM_ID, register_knowledge_pages
-from bot.web.lead import register_lead_routes
-from bot.web.maintainers import Maintenance, register_maintainer_routes
-from bot.web.organisations import register_organisation_pages
+from bot.web.advisors import advisors
+from bot.web.api import api
+from bot.web.auth import auth, private_pages
+from bot.web.escalation_steps import escalation_steps
+from bot.web.knowledge_pages import knowledge_pages
+from bot.web.lead import lead_pages
+from bot.web.maintainer_models import model_pages
+from bot.web.maintainers import Maintenance, maintainer_pages
+from bot.web.organisations import organisation_pages
+from bot.web.pages import Pages
+from bot.web.public import public
+from bot.web.public_page import page_templates
 from bot.web.static_files import register_static
 
 HERE = Path(__file__).parent
 JSON_PATHS = ("/feedback", LIVE_RATING, "/api/")
 RATING_PATHS = ("/feedback", LIVE_RATING)  # called by the widget from an allow-listed site
+BLUEPRINTS = (public, knowledge_pages, organisation_pages, auth, advisors, escalation_steps, api, lead_pages,
+              maintainer_pages, model_pages)  # fmt: skip
 log = logging.getLogger(__name__)
-
-
-def page_templates() -> Environment:
-    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
 
 
 def create_app(
@@ -52,8 +48,21 @@ def create_app(
 ) -> Sanic:
     app = Sanic(name)
     app.config.FALLBACK_ERROR_FORMAT = "html"
-    templates = page_templates()
+    app.ctx.settings, app.ctx.services = settings, services
+    app.ctx.templates, app.ctx.pages = page_templates(), Pages.build(settings)
+    app.ctx.maintenance = maintenance or Maintenance()
     register_static(app, "/static", HERE / "static")
+    app.register_middleware(security_headers(settings), "response")
+    app.register_middleware(private_pages, "response")
+    app.exception(StoreUnavailable)(store_locked)
+    register_feedback_routes(app, settings, services.feedback)
+    register_live_rating_route(app, settings, services.live_ratings)
+    for blueprint in BLUEPRINTS:
+        app.blueprint(blueprint)
+    return app
+
+
+def security_headers(settings: Settings):
     allowed = set(settings.allowed_origins)
     socket_origins = " ".join([settings.rasa_url, settings.rasa_url.replace("http", "ws", 1)])
     policy = (
@@ -61,11 +70,7 @@ def create_app(
         f"connect-src 'self' {socket_origins}; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
     )
 
-    def page(template: str, status: int = 200, **context) -> response.HTTPResponse:
-        return response.html(templates.get_template(template).render(**context), status=status)
-
-    @app.middleware("response")
-    async def security_headers(request, reply):
+    async def add_headers(request, reply):
         reply.headers.setdefault("Content-Security-Policy", policy)
         reply.headers.setdefault("X-Content-Type-Options", "nosniff")
         reply.headers.setdefault("Referrer-Policy", "same-origin")
@@ -76,46 +81,21 @@ def create_app(
             reply.headers["Access-Control-Allow-Headers"] = "Content-Type"
             reply.headers["Vary"] = "Origin"
 
-    @app.exception(StoreUnavailable)
-    async def store_locked(request, _error):
-        # A write that waited out every retry (bot/store/retry.py): nothing was stored, so it can simply be sent again.
-        reply = "Dit kon nu niet worden opgeslagen. Probeer het over een paar seconden opnieuw."
-        wants_json = request.path.startswith(JSON_PATHS) or "json" in (request.headers.get("accept") or "")
-        if wants_json:
-            return response.json({"error": reply}, status=503, headers={"Retry-After": "5"})
-        return response.text(reply, status=503, headers={"Retry-After": "5"})
+    return add_headers
 
-    @app.get("/")
-    async def chat(request):
-        # /?over=<article id>: "Vraag de assistent hierover" on an article page.
-        about = request.args.get("over", "")
-        article = await asyncio.to_thread(services.knowledge.article, about) if ITEM_ID.fullmatch(about) else None
-        return page("chat.html", rasa_url=settings.rasa_url, about=article)
 
-    @app.get("/health")
-    async def health(request):
-        return response.json({"status": "ok"})
-
-    register_feedback_routes(app, settings, services.feedback)
-    register_live_rating_route(app, settings, LiveRatings(services.factory))
-
-    register_knowledge_pages(app, services.knowledge, page)
-    register_organisation_pages(app, services.knowledge, page)
-
-    tracker = create_engine(settings.tracker_db_url, future=True)
-    inbox = services.escalation
-    relay = LiveRelay(settings.rasa_url, os.environ.get("JEP_RELAY_TOKEN", ""))
-    desk = Desk.build(services.factory, tracker, settings)
-    accounts = AccountService(services.factory)
-    register_advisor_routes(app, settings, services, inbox, accounts, relay, desk)
-    register_step_routes(app, inbox, desk)
-    register_lead_routes(app, accounts, desk)
-    register_maintainer_routes(app, settings, ReviewQueue(services.factory, tracker), maintenance)
-    return app
+async def store_locked(request, _error):
+    # A write that waited out every retry (bot/store/retry.py): nothing was stored, so it can simply be sent again.
+    reply = "Dit kon nu niet worden opgeslagen. Probeer het over een paar seconden opnieuw."
+    wants_json = request.path.startswith(JSON_PATHS) or "json" in (request.headers.get("accept") or "")
+    if wants_json:
+        return response.json({"error": reply}, status=503, headers={"Retry-After": "5"})
+    return response.text(reply, status=503, headers={"Retry-After": "5"})
 
 
 def serve(settings: Settings) -> int:
-    app = create_app(settings, build_services(settings))
-    app.add_task(purge_daily(Retention.from_settings(settings)))
+    services = build_services(settings)
+    app = create_app(settings, services)
+    app.add_task(purge_daily(services.retention))
     app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False, workers=1)
     return 0

@@ -6,11 +6,13 @@ import asyncio
 import re
 from collections.abc import Callable
 
-from sanic import Sanic, response
+from sanic import Blueprint
 
 from bot.knowledge import browse
 from bot.knowledge.service import KnowledgeService
 from bot.web.highlight import highlight
+from bot.web.pages import services_of
+from bot.web.public_page import page
 from bot.web.render import article_html
 
 ITEM_ID = re.compile(r"[a-z0-9-]{1,100}")  # the loader's id pattern, and a length no file name exceeds
@@ -31,19 +33,23 @@ def search_page(knowledge: KnowledgeService, arg: Callable[[str], str | None]) -
     }
 
 
-def register_knowledge_pages(app: Sanic, knowledge: KnowledgeService, page: Callable[..., response.HTTPResponse]):
-    @app.get("/kennis")
-    async def knowledge_base(request):
-        # Searching and the store are blocking: keep them off the event loop.
-        context = await asyncio.to_thread(search_page, knowledge, request.args.get)
-        return page("topics.html", **context)
+knowledge_pages = Blueprint("knowledge")
 
-    @app.get("/kennis/<article_id>")
-    async def article(request, article_id: str):
-        item = await asyncio.to_thread(knowledge.article, article_id) if ITEM_ID.fullmatch(article_id) else None
-        if item is None:
-            return page("not_found.html", status=404, message=NOT_FOUND)
-        related, topics = await asyncio.to_thread(lambda: (browse.related(knowledge, item), knowledge.topics()))
-        labels = {t["id"]: t["label"] for t in topics}
-        body = article_html(item["body"])
-        return page("article.html", article=item, body=body, labels=labels, related=related)
+
+@knowledge_pages.get("/kennis")
+async def knowledge_base(request):
+    # Searching and the store are blocking: keep them off the event loop.
+    context = await asyncio.to_thread(search_page, services_of(request).knowledge, request.args.get)
+    return page(request, "topics.html", **context)
+
+
+@knowledge_pages.get("/kennis/<article_id>")
+async def article(request, article_id: str):
+    knowledge = services_of(request).knowledge
+    item = await asyncio.to_thread(knowledge.article, article_id) if ITEM_ID.fullmatch(article_id) else None
+    if item is None:
+        return page(request, "not_found.html", status=404, message=NOT_FOUND)
+    related, topics = await asyncio.to_thread(lambda: (browse.related(knowledge, item), knowledge.topics()))
+    labels = {t["id"]: t["label"] for t in topics}
+    body = article_html(item["body"])
+    return page(request, "article.html", article=item, body=body, labels=labels, related=related)

@@ -1,6 +1,6 @@
 """The maintainers' pages (role maintainer): the review queue and the questions that need an article,
 doing what `python -m bot review ...` does (bot/cli/review.py). The models' pages are in
-maintainer_models.py. Login, roles and CSRF are the advisors' (bot/web/advisors.py).
+maintainer_models.py. Login, roles and CSRF are in auth.py.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sanic import Sanic, response
+from sanic import Blueprint, response
 
-from bot.config import Settings
 from bot.training import annotate
 from bot.training.retrain import REPORTS
 from bot.training.retrain_job import RetrainJob
-from bot.training.review import WHY, ReviewQueue
-from bot.web.advisors import AdvisorContext, require_role
-from bot.web.maintainer_models import decimal, register_model_routes
+from bot.training.review import WHY
+from bot.web.auth import require_role
+from bot.web.maintainer_models import decimal
+from bot.web.pages import pages_of, services_of
 
 HOME = "/beheer"
 LARGEST_ID = 2**63 - 1  # SQL's integer; a larger id in the path is no item, not an overflow
@@ -69,117 +69,128 @@ def intent_error(chosen: str, typed: str, known: list[str]) -> str | None:
     return None
 
 
-def register_maintainer_routes(
-    app: Sanic, settings: Settings, queue: ReviewQueue, maintenance: Maintenance | None = None
-) -> None:
-    context: AdvisorContext = app.ctx.advisors
-    where = maintenance or Maintenance()
-    maintainer = require_role("maintainer")
-    # One decision at a time: an accept reads, changes and writes whole NLU files, and checks the item is open.
-    deciding = threading.Lock()
+maintainer_pages = Blueprint("maintainers")
+maintainer = require_role("maintainer")
+# One decision at a time: an accept reads, changes and writes whole NLU files, and checks the item is open.
+deciding = threading.Lock()
 
-    async def queue_page(request, status: int = 200, error: str | None = None, failed: int | None = None,
-                         typed: str = "") -> response.HTTPResponse:  # fmt: skip
-        def load():
-            queue.refresh()
-            return queue.items("open"), annotate.domain_intents(where.domain)
 
-        items, intents = await asyncio.to_thread(load)
-        shown = [
-            {
-                "id": item.id, "text": item.text, "count": item.count, "predicted": item.predicted_intent or "?",
-                "confidence": decimal(item.confidence, 2),
-                "why": ", ".join(WHY.get(w, w) for w in item.why.split(", ") if w),
-            }
-            for item in items
-        ]  # fmt: skip
-        if failed not in {item["id"] for item in shown}:
-            failed = None  # no longer open: the error goes above the list
-        return context.render(
-            request, "maintainers/queue.html", status=status, items=shown, intents=intents,
-            notice=None if error else notice(request.args), error=error, failed=failed, typed=typed,
-        )  # fmt: skip
+def maintenance_of(request) -> Maintenance:
+    return request.app.ctx.maintenance
 
-    def done(outcome: str, item_id: int, intent: str = "") -> response.HTTPResponse:
-        query = {"klaar": outcome, "bericht": item_id, **({"intent": intent} if intent else {})}
-        return response.redirect(f"{HOME}?{urlencode(query)}", status=303)
 
-    def open_item(item_id: int):
-        if not 0 < item_id <= LARGEST_ID:
-            raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
-        item = queue.get(item_id)
-        if item.status != "open":
-            raise ValueError(f"Over bericht {item_id} is al beslist ({DECIDED.get(item.status, item.status)}).")
-        return item
+async def queue_page(request, status: int = 200, error: str | None = None, failed: int | None = None,
+                     typed: str = "") -> response.HTTPResponse:  # fmt: skip
+    queue, domain = services_of(request).review, maintenance_of(request).domain
 
-    @app.get(HOME)
-    @maintainer
-    async def maintainers_queue(request):
-        return await queue_page(request)
+    def load():
+        queue.refresh()
+        return queue.items("open"), annotate.domain_intents(domain)
 
-    @app.post(f"{HOME}/review/<item_id:int>/accept")
-    @maintainer
-    async def maintainers_accept(request, item_id: int):
-        chosen = (request.form.get("intent") or "").strip()
-        typed = (request.form.get("new_intent") or "").strip()
-        known = await asyncio.to_thread(annotate.domain_intents, where.domain)
-        error = intent_error(chosen, typed, known)
-        if error:
-            return await queue_page(request, 400, error, item_id, typed)
-        intent, who = typed or chosen, request.ctx.advisor.username
+    items, intents = await asyncio.to_thread(load)
+    shown = [
+        {
+            "id": item.id, "text": item.text, "count": item.count, "predicted": item.predicted_intent or "?",
+            "confidence": decimal(item.confidence, 2),
+            "why": ", ".join(WHY.get(w, w) for w in item.why.split(", ") if w),
+        }
+        for item in items
+    ]  # fmt: skip
+    if failed not in {item["id"] for item in shown}:
+        failed = None  # no longer open: the error goes above the list
+    return pages_of(request).render(
+        request, "maintainers/queue.html", status=status, items=shown, intents=intents,
+        notice=None if error else notice(request.args), error=error, failed=failed, typed=typed,
+    )  # fmt: skip
 
-        def accept() -> annotate.Added:
-            with deciding:
-                item = open_item(item_id)
-                added = annotate.add_example(item.text, intent, where.nlu_dir, where.domain)
-                queue.decide(item_id, "accepted", who, intent)
-                return added
 
-        try:
-            added = await asyncio.to_thread(accept)
-        except LookupError as missing:
-            return await queue_page(request, 404, str(missing))
-        except ValueError as problem:
-            return await queue_page(request, 409, str(problem), item_id, typed)
-        if not added.added:
-            return done("bestond", item_id, added.existing_intent or "")
-        return done("nieuw" if added.new_intent else "toegevoegd", item_id, intent)
+def done(outcome: str, item_id: int, intent: str = "") -> response.HTTPResponse:
+    query = {"klaar": outcome, "bericht": item_id, **({"intent": intent} if intent else {})}
+    return response.redirect(f"{HOME}?{urlencode(query)}", status=303)
 
-    async def decide(request, item_id: int, status: str, outcome: str):
-        who = request.ctx.advisor.username
 
-        def decide_open() -> None:
-            with deciding:
-                open_item(item_id)  # refused in the same words as accepting
-                queue.decide(item_id, status, who)
+def open_item(queue, item_id: int):
+    if not 0 < item_id <= LARGEST_ID:
+        raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
+    item = queue.get(item_id)
+    if item.status != "open":
+        raise ValueError(f"Over bericht {item_id} is al beslist ({DECIDED.get(item.status, item.status)}).")
+    return item
 
-        try:
-            await asyncio.to_thread(decide_open)
-        except LookupError as missing:
-            return await queue_page(request, 404, str(missing))
-        except ValueError as problem:
-            return await queue_page(request, 409, str(problem))
-        return done(outcome, item_id)
 
-    @app.post(f"{HOME}/review/<item_id:int>/reject")
-    @maintainer
-    async def maintainers_reject(request, item_id: int):
-        return await decide(request, item_id, "rejected", "afgewezen")
+@maintainer_pages.get(HOME)
+@maintainer
+async def maintainers_queue(request):
+    return await queue_page(request)
 
-    @app.post(f"{HOME}/review/<item_id:int>/article")
-    @maintainer
-    async def maintainers_article(request, item_id: int):
-        return await decide(request, item_id, "needs_article", "artikel")
 
-    @app.get(f"{HOME}/artikelen")
-    @maintainer
-    async def maintainers_articles(request):
-        items = await asyncio.to_thread(queue.items, "needs_article")
-        shown = [
-            {"id": item.id, "text": item.text, "count": item.count, "decided_by": item.decided_by,
-             "decided": context.local_utc(item.decided_at)}
-            for item in items
-        ]  # fmt: skip
-        return context.render(request, "maintainers/articles.html", items=shown)
+@maintainer_pages.post(f"{HOME}/review/<item_id:int>/accept")
+@maintainer
+async def maintainers_accept(request, item_id: int):
+    chosen = (request.form.get("intent") or "").strip()
+    typed = (request.form.get("new_intent") or "").strip()
+    where, queue = maintenance_of(request), services_of(request).review
+    known = await asyncio.to_thread(annotate.domain_intents, where.domain)
+    error = intent_error(chosen, typed, known)
+    if error:
+        return await queue_page(request, 400, error, item_id, typed)
+    intent, who = typed or chosen, request.ctx.advisor.username
 
-    register_model_routes(app, settings, where.reports, where.job)
+    def accept() -> annotate.Added:
+        with deciding:
+            item = open_item(queue, item_id)
+            added = annotate.add_example(item.text, intent, where.nlu_dir, where.domain)
+            queue.decide(item_id, "accepted", who, intent)
+            return added
+
+    try:
+        added = await asyncio.to_thread(accept)
+    except LookupError as missing:
+        return await queue_page(request, 404, str(missing))
+    except ValueError as problem:
+        return await queue_page(request, 409, str(problem), item_id, typed)
+    if not added.added:
+        return done("bestond", item_id, added.existing_intent or "")
+    return done("nieuw" if added.new_intent else "toegevoegd", item_id, intent)
+
+
+async def decide(request, item_id: int, status: str, outcome: str):
+    who, queue = request.ctx.advisor.username, services_of(request).review
+
+    def decide_open() -> None:
+        with deciding:
+            open_item(queue, item_id)  # refused in the same words as accepting
+            queue.decide(item_id, status, who)
+
+    try:
+        await asyncio.to_thread(decide_open)
+    except LookupError as missing:
+        return await queue_page(request, 404, str(missing))
+    except ValueError as problem:
+        return await queue_page(request, 409, str(problem))
+    return done(outcome, item_id)
+
+
+@maintainer_pages.post(f"{HOME}/review/<item_id:int>/reject")
+@maintainer
+async def maintainers_reject(request, item_id: int):
+    return await decide(request, item_id, "rejected", "afgewezen")
+
+
+@maintainer_pages.post(f"{HOME}/review/<item_id:int>/article")
+@maintainer
+async def maintainers_article(request, item_id: int):
+    return await decide(request, item_id, "needs_article", "artikel")
+
+
+@maintainer_pages.get(f"{HOME}/artikelen")
+@maintainer
+async def maintainers_articles(request):
+    items = await asyncio.to_thread(services_of(request).review.items, "needs_article")
+    local_utc = pages_of(request).local_utc
+    shown = [
+        {"id": item.id, "text": item.text, "count": item.count, "decided_by": item.decided_by,
+         "decided": local_utc(item.decided_at)}
+        for item in items
+    ]  # fmt: skip
+    return pages_of(request).render(request, "maintainers/articles.html", items=shown)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from bot.knowledge.evaluate import question_sets
 from bot.knowledge.service import KnowledgeService
-from bot.web.app import page_templates
 from bot.web.knowledge_pages import search_page
+from bot.web.public_page import page_templates
 
 FILTERS = [{}, {"werkveld": "onderwijs"}, {"onderwerp": "online"}, {"onderwerp": "signalen", "werkveld": "jeugdhulp"}]
 
