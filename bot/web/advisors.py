@@ -54,10 +54,10 @@ async def opened(request, ticket: str, via: str) -> dict | None:
     services = services_of(request)
 
     def load() -> dict:
-        item = services.inbox.get(ticket)
+        item = services.escalation.get(ticket)
         item["handoff"] = services.desk.handoff.summary(item)
         item["attempts"] = services.desk.callbacks.attempts(ticket)
-        item["transcript"] = services.inbox.transcript(item["conversation_id"])
+        item["transcript"] = services.escalation.transcript(item["conversation_id"])
         services.desk.audit.opened(request.ctx.advisor.username, ticket, via)
         return item
 
@@ -120,13 +120,13 @@ async def advisors_escalation(request, ticket: str):
 @advisors.post("/adviseurs/escalaties/<ticket>/claim")
 @signed_in
 async def advisors_claim(request, ticket: str):
-    return await act(request, ticket, services_of(request).inbox.claim)
+    return await act(request, ticket, services_of(request).escalation.claim)
 
 
 @advisors.post("/adviseurs/escalaties/<ticket>/note")
 @signed_in
 async def advisors_note(request, ticket: str):
-    return await act(request, ticket, services_of(request).inbox.add_note, request.form.get("text") or "")
+    return await act(request, ticket, services_of(request).escalation.add_note, request.form.get("text") or "")
 
 
 @advisors.post("/adviseurs/escalaties/<ticket>/close")

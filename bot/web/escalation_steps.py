@@ -16,14 +16,14 @@ escalation_steps = Blueprint("escalation_steps")
 @escalation_steps.post("/adviseurs/escalaties/<ticket>/release")
 @signed_in
 async def advisors_release(request, ticket: str):
-    return await act(request, ticket, services_of(request).inbox.release, lead=is_lead(request))
+    return await act(request, ticket, services_of(request).escalation.release, lead=is_lead(request))
 
 
 @escalation_steps.post("/adviseurs/escalaties/<ticket>/handover")
 @signed_in
 async def advisors_hand_over(request, ticket: str):
     colleague = (request.form.get("colleague") or "")[:80]
-    return await act(request, ticket, services_of(request).inbox.hand_over, colleague, lead=is_lead(request))
+    return await act(request, ticket, services_of(request).escalation.hand_over, colleague, lead=is_lead(request))
 
 
 @escalation_steps.post("/adviseurs/escalaties/<ticket>/attempt")

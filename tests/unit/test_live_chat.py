@@ -60,4 +60,4 @@ def test_closing_a_live_chat_hands_it_back_and_closing_another_does_not(chat, fa
     chat.close("E-1", "anna")
     chat.close("E-2", "anna")
     assert chat.relay.handed_back == ["gesprek-E-1"]
-    assert chat.inbox.get("E-1")["status"] == "closed"
+    assert chat.escalation.get("E-1")["status"] == "closed"
