@@ -24,7 +24,6 @@ from bot.advisors.throttle import PER_ADDRESS, PER_NAME
 from bot.store import Escalation, unit_of_work
 from tests.integration.conftest import web_process
 
-PORT = 18280
 PASSWORD = "een-lang-proefwachtwoord"
 ACUTE, CALLBACK, OTHER = "E-2026-000001", "E-2026-000002", "E-2026-000003"
 HELD, LIVE = "E-2026-000004", "E-2026-000005"
@@ -56,7 +55,7 @@ def web(tmp, factory):
     at = time.time()
     events = [UserUttered(XSS_USER, timestamp=at), BotUttered(XSS_BOT, timestamp=at + 1)]
     asyncio.run(store.save(DialogueStateTracker.from_events("xss", events)))
-    with web_process(tmp, PORT, JEP_TRUSTED_PROXIES="127.0.0.1") as base:
+    with web_process(tmp, JEP_TRUSTED_PROXIES="127.0.0.1") as base:
         yield base
 
 
