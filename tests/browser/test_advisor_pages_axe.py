@@ -8,6 +8,7 @@ import requests
 
 from bot.advisors.accounts import AccountService
 from bot.store import make_engine, make_sessionmaker
+from tests.browser.helpers import signed_in
 from tests.browser.test_escalation_paths import escalation_of
 from tests.browser.test_knowledge_pages import WIDTHS, axe_violations
 
@@ -29,11 +30,7 @@ def test_the_inbox_and_an_escalation_pass_axe(browser, stack, ticket, width):
     context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
     context.set_default_timeout(60000)
     page = context.new_page()
-    page.goto(f"{stack.web_url}/adviseurs")
-    page.fill("#username", "adviseur.axe")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{stack.web_url}/adviseurs")
+    signed_in(page, stack.web_url, "adviseur.axe", PASSWORD)
     page.locator(f"#inbox-list a[href='/adviseurs/escalaties/{ticket}']").wait_for()
     assert axe_violations(page) == []
     page.goto(f"{stack.web_url}/adviseurs/escalaties/{ticket}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.advisors.accounts import AccountService
 from bot.store import make_engine, make_sessionmaker
 from tests.browser.conftest import ask, wait_online
+from tests.browser.helpers import signed_in
 from tests.browser.test_escalation_paths import escalation_of
 
 PASSWORD = "een-lang-proefwachtwoord"
@@ -16,11 +17,7 @@ def test_an_advisor_takes_over_a_chat_live(browser, stack, page):
     advisor_context = browser.new_context(viewport={"width": 1280, "height": 900})
     advisor_context.set_default_timeout(60000)
     advisor = advisor_context.new_page()
-    advisor.goto(f"{stack.web_url}/adviseurs")
-    advisor.fill("#username", "adviseur.proef")
-    advisor.fill("#password", PASSWORD)
-    advisor.get_by_role("button", name="Inloggen").click()
-    advisor.wait_for_url(f"{stack.web_url}/adviseurs")
+    signed_in(advisor, stack.web_url, "adviseur.proef", PASSWORD)
 
     wait_online(page)
     # A typed "chatten" now starts the live chat itself; the button path starts from a plain request.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.advisors.accounts import AccountService
 from bot.store import make_engine, make_sessionmaker
 from tests.browser.conftest import ask, wait_online
+from tests.browser.helpers import signed_in
 from tests.browser.test_escalation_paths import escalation_of
 
 PASSWORD = "een-lang-proefwachtwoord"
@@ -33,11 +34,7 @@ def signed_in_advisor(browser, stack, name: str):
     context.grant_permissions(["notifications"], origin=stack.web_url)
     context.add_init_script(OBSERVE_NOTIFICATIONS)
     advisor = context.new_page()
-    advisor.goto(f"{stack.web_url}/adviseurs")
-    advisor.fill("#username", name)
-    advisor.fill("#password", PASSWORD)
-    advisor.get_by_role("button", name="Inloggen").click()
-    advisor.wait_for_url(f"{stack.web_url}/adviseurs")
+    signed_in(advisor, stack.web_url, name, PASSWORD)
     advisor.get_by_role("button", name="Meldingen en geluid aanzetten").click()
     advisor.get_by_role("button", name="Meldingen en geluid staan aan").wait_for()
     # The first look at the inbox is what is already there; only what comes after is new work.

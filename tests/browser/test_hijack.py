@@ -6,19 +6,15 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 
 from bot.conversation_ids import resume_token
 from tests.browser.chat_client import ChatClient
+from tests.browser.helpers import user_events
 from tests.browser.test_escalation_paths import relay
 
 
 def user_texts(stack, conversation_id: str) -> list[str]:
-    with create_engine(stack.tracker_db_url).connect() as connection:
-        rows = connection.execute(
-            text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": conversation_id}
-        ).scalars()
-        return list(rows)
+    return user_events(stack, conversation_id, "data")
 
 
 @pytest.fixture

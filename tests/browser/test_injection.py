@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from bot.advisors.accounts import AccountService
 from bot.store import make_engine, make_sessionmaker
 from tests.browser.chat_client import ChatClient
+from tests.browser.helpers import signed_in, user_events
 from tests.browser.test_escalation_paths import escalation_of
 
 PASSWORD = "nog-een-lang-proefwachtwoord"
@@ -57,11 +58,7 @@ def test_injections_render_inert_in_the_chat_and_in_the_advisor_views(browser, s
 
     AccountService(make_sessionmaker(make_engine(stack.db_url))).add("adviseur.injectie", PASSWORD)
     advisor = browser.new_context().new_page()
-    advisor.goto(f"{stack.web_url}/adviseurs/login")
-    advisor.fill("#username", "adviseur.injectie")
-    advisor.fill("#password", PASSWORD)
-    advisor.get_by_role("button", name="Inloggen").click()
-    advisor.wait_for_url(f"{stack.web_url}/adviseurs")
+    signed_in(advisor, stack.web_url, "adviseur.injectie", PASSWORD, start="/adviseurs/login")
     for view in [*(f"/adviseurs/escalaties/{ticket}" for ticket in tickets), "/adviseurs"]:
         advisor.goto(stack.web_url + view)
         advisor.wait_for_timeout(500)
@@ -95,11 +92,7 @@ INJECTED = {
 
 
 def stored_intents(stack, conversation_id: str) -> set[str]:
-    with create_engine(stack.tracker_db_url).connect() as connection:
-        rows = connection.execute(
-            text("SELECT intent_name FROM events WHERE sender_id = :s AND type_name = 'user'"), {"s": conversation_id}
-        ).scalars()
-        return set(rows)
+    return set(user_events(stack, conversation_id, "intent_name"))
 
 
 def tickets(stack, conversation_id: str) -> int:

@@ -21,6 +21,7 @@ from bot.training.retrain_job import RetrainJob
 from bot.web.app import create_app
 from bot.web.maintainers import Maintenance
 from tests.browser.conftest import screenshot
+from tests.browser.helpers import sign_in
 from tests.conftest import copy_training_files, free_port
 from tests.integration.conftest import serving
 
@@ -66,9 +67,7 @@ def maintainer(browser, web, request):
     page.on("response", lambda reply: reply.status == 404 and refused.append(reply.url))
     page.goto(f"{web}/beheer")
     page.wait_for_url("**/adviseurs/login?volgende=%2Fbeheer")
-    page.fill("#username", "beheerder.proef")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    sign_in(page, "beheerder.proef", PASSWORD)
     page.wait_for_url(f"{web}/beheer")  # back where the maintainer was going
     page.get_by_role("link", name="Beheer").click()
     page.wait_for_url(f"{web}/beheer")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -12,6 +13,8 @@ import requests
 from sanic import Sanic
 
 from bot.config import ROOT
+from bot.store import make_engine, make_sessionmaker
+from tests.conftest import free_port
 
 
 def answers(base: str, tries: int, pause: float) -> bool:
@@ -38,6 +41,34 @@ def running(args: list[str], env: dict[str, str], base: str, log: Path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def database(folder: Path):
+    """The web process's own database in folder (jep.db): for a fixture to fill, or a test to read."""
+    return make_sessionmaker(make_engine(f"sqlite:///{folder / 'jep.db'}"))
+
+
+@pytest.fixture(scope="module")
+def tmp(tmp_path_factory, request):
+    """A folder for this test module's web process: its databases and its log."""
+    return tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
+
+
+@pytest.fixture(scope="module")
+def factory(tmp):
+    """The database of the module's web process (not the in-memory one of tests/conftest.py)."""
+    return database(tmp)
+
+
+@contextmanager
+def web_process(folder: Path, port: int | None = None, log: Path | None = None, **settings: str):
+    """`python -m bot web` on 127.0.0.1 (at a free port unless given), with its databases in folder and its log
+    in folder/web.log unless given; settings are more JEP_* variables. Yields its base URL."""
+    port = port or free_port()
+    env = dict(os.environ, JEP_WEB_PORT=str(port), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{folder / 'jep.db'}",
+               JEP_TRACKER_DB_URL=f"sqlite:///{folder / 'tracker.db'}", **settings)  # fmt: skip
+    with running(["web"], env, f"http://127.0.0.1:{port}", log or folder / "web.log") as base:
+        yield base
 
 
 @contextmanager

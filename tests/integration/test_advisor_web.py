@@ -5,7 +5,6 @@ The app trusts 127.0.0.1 as a proxy, so a test can speak for any client address 
 X-Forwarded-For; requests without it count for 127.0.0.1."""
 import asyncio
 import http.client
-import os
 import re
 import statistics
 import time
@@ -22,26 +21,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.advisors.accounts import AccountService
 from bot.advisors.audit import AuditLog
 from bot.advisors.throttle import PER_ADDRESS, PER_NAME
-from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
-from tests.integration.conftest import running
+from bot.store import Escalation, unit_of_work
+from tests.integration.conftest import web_process
 
-PORT = 18280
 PASSWORD = "een-lang-proefwachtwoord"
 ACUTE, CALLBACK, OTHER = "E-2026-000001", "E-2026-000002", "E-2026-000003"
 HELD, LIVE = "E-2026-000004", "E-2026-000005"
 XSS_USER = "<img src=x onerror=alert(1)> help"
 XSS_BOT = "<script>alert(2)</script> antwoord"
 TIMED = 15  # login attempts per kind in the timing comparison
-
-
-@pytest.fixture(scope="module")
-def tmp(tmp_path_factory):
-    return tmp_path_factory.mktemp("adviseurs")
-
-
-@pytest.fixture(scope="module")
-def factory(tmp):
-    return make_sessionmaker(make_engine(f"sqlite:///{tmp / 'jep.db'}"))
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +55,7 @@ def web(tmp, factory):
     at = time.time()
     events = [UserUttered(XSS_USER, timestamp=at), BotUttered(XSS_BOT, timestamp=at + 1)]
     asyncio.run(store.save(DialogueStateTracker.from_events("xss", events)))
-    env = dict(os.environ, JEP_WEB_PORT=str(PORT), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
-               JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}", JEP_TRUSTED_PROXIES="127.0.0.1")  # fmt: skip
-    with running(["web"], env, f"http://127.0.0.1:{PORT}", tmp / "web.log") as base:
+    with web_process(tmp, JEP_TRUSTED_PROXIES="127.0.0.1") as base:
         yield base
 
 

@@ -2,7 +2,6 @@
 with its audit trail, callback attempts, the lead pages (refused to others), a disabled account
 logged out at once, and the CSV export without message text or contact data."""
 import asyncio
-import os
 import re
 import time
 from datetime import datetime, timezone
@@ -16,24 +15,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.advisors.accounts import AccountService
 from bot.advisors.audit import AuditLog
-from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
-from tests.conftest import free_port
-from tests.integration.conftest import running
+from bot.store import Escalation, unit_of_work
+from tests.integration.conftest import web_process
 
 PASSWORD = "een-lang-proefwachtwoord"
 CANARY = "kanarie-7f3e9b-bericht"
 PHONE = "0612345678"
 CASE, CALLBACK, LIVE = "E-2026-000001", "E-2026-000002", "E-2026-000003"
-
-
-@pytest.fixture(scope="module")
-def tmp(tmp_path_factory):
-    return tmp_path_factory.mktemp("werkbank")
-
-
-@pytest.fixture(scope="module")
-def factory(tmp):
-    return make_sessionmaker(make_engine(f"sqlite:///{tmp / 'jep.db'}"))
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +44,7 @@ def web(tmp, factory):
     events = [UserUttered(f"Een leerling deelt filmpjes {CANARY}", timestamp=at),
               SlotSet("topic", "online", timestamp=at + 1), SlotSet("region", "Zwolle", timestamp=at + 2)]
     asyncio.run(store.save(DialogueStateTracker.from_events("zaak", events)))
-    port = free_port()
-    env = dict(os.environ, JEP_WEB_PORT=str(port), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
-               JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}", JEP_TRUSTED_PROXIES="127.0.0.1")  # fmt: skip
-    with running(["web"], env, f"http://127.0.0.1:{port}", tmp / "web.log") as base:
+    with web_process(tmp, JEP_TRUSTED_PROXIES="127.0.0.1") as base:
         yield base
 
 

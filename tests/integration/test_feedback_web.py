@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 
 import pytest
@@ -10,24 +9,19 @@ import requests
 from sqlalchemy import select
 
 from bot.conversation_ids import new_webchat_id, resume_token
-from bot.store import Feedback, make_engine, make_sessionmaker, unit_of_work
-from tests.conftest import free_port
-from tests.integration.conftest import running
+from bot.store import Feedback, unit_of_work
+from tests.integration.conftest import web_process
 
 ORIGIN = "http://localhost:8000"
 SECRET = "proef-sessiegeheim"
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory):
+def web(tmp, factory):
     """`python -m bot web` behind a proxy on this host, which it trusts for X-Forwarded-For."""
-    tmp = tmp_path_factory.mktemp("feedback")
-    port = free_port()
-    env = dict(os.environ, JEP_WEB_PORT=str(port), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
-               JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}", JEP_ALLOWED_ORIGINS=ORIGIN,
-               JEP_SESSION_SECRET=SECRET, JEP_TRUSTED_PROXIES="127.0.0.1")  # fmt: skip
-    with running(["web"], env, f"http://127.0.0.1:{port}", tmp / "web.log") as base:
-        yield base, make_sessionmaker(make_engine(env["JEP_DB_URL"]))
+    settings = dict(JEP_ALLOWED_ORIGINS=ORIGIN, JEP_SESSION_SECRET=SECRET, JEP_TRUSTED_PROXIES="127.0.0.1")
+    with web_process(tmp, **settings) as base:
+        yield base, factory
 
 
 _clients = iter(range(1, 250))

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 
 import pytest
 import requests
 
 from bot.knowledge.loader import load_knowledge
-from bot.store import make_engine, make_sessionmaker
-from tests.conftest import KNOWLEDGE, free_port
-from tests.integration.conftest import running
+from tests.conftest import KNOWLEDGE
+from tests.integration.conftest import web_process
 
 ARTICLE = "complotdenken-en-wantrouwen-tegen-overheid"
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory):
+def web(tmp, factory):
     """`python -m bot web` on the real knowledge files (Sanic 21 serves only one app per process)."""
-    tmp = tmp_path_factory.mktemp("pages")
-    port = free_port()
-    env = dict(os.environ, JEP_WEB_PORT=str(port), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
-               JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}")  # fmt: skip
-    load_knowledge(KNOWLEDGE, make_sessionmaker(make_engine(env["JEP_DB_URL"])))
-    with running(["web"], env, f"http://127.0.0.1:{port}", tmp / "web.log") as base:
+    load_knowledge(KNOWLEDGE, factory)
+    with web_process(tmp) as base:
         yield base
 
 

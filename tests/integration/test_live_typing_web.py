@@ -5,7 +5,6 @@ server is simply "not typing", never an error on the advisor's page."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,9 +14,9 @@ import pytest
 import requests
 
 from bot.advisors.accounts import AccountService
-from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
+from bot.store import Escalation, unit_of_work
 from tests.conftest import free_port
-from tests.integration.conftest import running
+from tests.integration.conftest import web_process
 
 PASSWORD = "een-lang-proefwachtwoord"
 TOKEN = "proef-relaytoken"
@@ -59,9 +58,7 @@ def chat_server():
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory, chat_server):
-    tmp = tmp_path_factory.mktemp("typt")
-    factory = make_sessionmaker(make_engine(f"sqlite:///{tmp / 'jep.db'}"))
+def web(tmp, factory, chat_server):
     AccountService(factory).add("anna", PASSWORD)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with unit_of_work(factory) as session:
@@ -72,11 +69,7 @@ def web(tmp_path_factory, chat_server):
             Escalation(ticket=CLOSED, reason="user_request", mode="live", status="closed", conversation_id="web-typt",
                        created_at=now, closed_at=now),
         ])  # fmt: skip
-    port = free_port()
-    env = dict(os.environ, JEP_WEB_PORT=str(port), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
-               JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}", JEP_RASA_PORT=str(chat_server.server_port),
-               JEP_RELAY_TOKEN=TOKEN)  # fmt: skip
-    with running(["web"], env, f"http://127.0.0.1:{port}", tmp / "web.log") as base:
+    with web_process(tmp, JEP_RASA_PORT=str(chat_server.server_port), JEP_RELAY_TOKEN=TOKEN) as base:
         session = requests.Session()
         assert session.post(f"{base}/adviseurs/login", data={"username": "anna", "password": PASSWORD}, timeout=10).ok
         yield base, session

@@ -14,13 +14,13 @@ import requests
 from bot.advisors.accounts import AccountService
 from bot.config import ROOT, load_settings
 from bot.services import build_services
-from bot.store import ReviewItem, make_engine, make_sessionmaker, unit_of_work
+from bot.store import ReviewItem, unit_of_work
 from bot.training.registry import Registry, Version
 from bot.training.retrain_job import RetrainJob
 from bot.web.app import create_app
 from bot.web.maintainers import Maintenance
 from tests.conftest import copy_training_files, free_port
-from tests.integration.conftest import serving
+from tests.integration.conftest import database, serving
 
 PASSWORD = "een-lang-proefwachtwoord"
 ITEMS = {
@@ -40,7 +40,7 @@ def tmp(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def factory(tmp):
-    factory = make_sessionmaker(make_engine(f"sqlite:///{tmp / 'jep.db'}"))
+    factory = database(tmp)
     accounts = AccountService(factory)
     accounts.add("mara", PASSWORD, role="maintainer")
     accounts.add("anna", PASSWORD)

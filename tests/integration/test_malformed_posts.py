@@ -7,7 +7,6 @@ The review list is empty, so no accept can ever reach data/nlu of this checkout,
 folder is a temporary one; retraining is only ever posted without a valid token."""
 
 import json
-import os
 import random
 import re
 from datetime import datetime, timezone
@@ -16,9 +15,9 @@ import pytest
 import requests
 
 from bot.advisors.accounts import AccountService
-from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
+from bot.store import Escalation, unit_of_work
 from tests.conftest import free_port
-from tests.integration.conftest import running
+from tests.integration.conftest import web_process
 
 PASSWORD = "een-lang-proefwachtwoord"
 TICKET = "E-2026-000001"
@@ -29,25 +28,20 @@ MAINTAINER_STEPS = ["accept", "reject", "article"]
 
 
 @pytest.fixture(scope="module")
-def log(tmp_path_factory):
-    return tmp_path_factory.mktemp("misvormd") / "web.log"
+def log(tmp):
+    """Where web_process has the web app write its output."""
+    return tmp / "web.log"
 
 
 @pytest.fixture(scope="module")
-def web(log):
-    tmp = log.parent
-    factory = make_sessionmaker(make_engine(f"sqlite:///{tmp / 'jep.db'}"))
+def web(tmp, factory):
     accounts = AccountService(factory)
     accounts.add("anna", PASSWORD)
     accounts.add("mara", PASSWORD, role="maintainer")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with unit_of_work(factory) as session:
         session.add(Escalation(ticket=TICKET, reason="user_request", mode="live", conversation_id="c", created_at=now))
-    port = free_port()
-    env = dict(os.environ, JEP_WEB_PORT=str(port), JEP_HOST="127.0.0.1", JEP_DB_URL=f"sqlite:///{tmp / 'jep.db'}",
-               JEP_TRACKER_DB_URL=f"sqlite:///{tmp / 'tracker.db'}", JEP_MODELS_DIR=str(tmp / "models"),
-               JEP_RASA_PORT=str(free_port()))  # fmt: skip
-    with running(["web"], env, f"http://127.0.0.1:{port}", log) as base:
+    with web_process(tmp, JEP_MODELS_DIR=str(tmp / "models"), JEP_RASA_PORT=str(free_port())) as base:
         yield base
 
 

@@ -1,40 +1,16 @@
 """Advisor accounts: argon2 hashes, login checks, who is online, and the CLI (throttling: test_login_throttle.py)."""
 import argparse
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from bot.advisors.accounts import AccountError, AccountService
+from bot.advisors.accounts import AccountError
 from bot.advisors.sessions import SessionStore
 from bot.cli import advisors as advisors_cli
 from bot.store import Advisor, unit_of_work
-
-PASSWORD = "lang-genoeg-wachtwoord"
-# Cheap parameters: the tests check behaviour, not the cost of brute force.
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def accounts(factory, clock):
-    service = AccountService(factory, hasher=FAST, clock=clock)
-    service.add("anna", PASSWORD)
-    return service
+from tests.unit.conftest import PASSWORD
 
 
 def stored_hash(factory, username: str) -> str:

@@ -1,41 +1,15 @@
 """Login throttling: back-off per address and per name, no lockout of the real owner, the
 same treatment for names that do not exist, and a limit that holds under parallel attempts."""
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
-from bot.advisors.accounts import AccountService
 from bot.advisors.throttle import PER_ADDRESS, PER_NAME, LoginThrottle, LoginThrottled
 from bot.store import make_engine, make_sessionmaker
+from tests.unit.conftest import PASSWORD
 
-PASSWORD = "lang-genoeg-wachtwoord"
 WRONG = "fout-fout-fout"
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def accounts(factory, clock):
-    service = AccountService(factory, hasher=FAST, clock=clock)
-    service.add("anna", PASSWORD)
-    return service
 
 
 def waits_before_each_failure(accounts, clock, username: str, network: str, count: int) -> list[int]:
