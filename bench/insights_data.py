@@ -67,5 +67,7 @@ def escalation(reason: str, mode: str) -> dict:
 
 
 def insert_events(engine: Engine, rows: list[dict]) -> None:
+    if not rows:
+        return
     with engine.begin() as connection:
         connection.execute(insert(EVENTS), rows)
