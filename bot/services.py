@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
@@ -26,6 +27,7 @@ from bot.escalation.notify import Notifier
 from bot.escalation.relay import LiveRelay
 from bot.escalation.service import EscalationService
 from bot.feedback import FeedbackService
+from bot.insights.rollup import Rollup
 from bot.knowledge.service import KnowledgeService
 from bot.privacy.retention import Retention
 from bot.store import make_engine, make_sessionmaker
@@ -48,6 +50,7 @@ class Services:
     live_ratings: LiveRatings
     review: ReviewQueue
     retention: Retention
+    insights: Rollup  # the daily figures of /beheer/inzicht, caught up from the tracker store
 
 
 def build_services(settings: Settings, factory: sessionmaker | None = None) -> Services:
@@ -56,6 +59,7 @@ def build_services(settings: Settings, factory: sessionmaker | None = None) -> S
     hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
     notifier = Notifier(settings.escalation_webhook, settings.public_url)
     escalation = EscalationService(factory, hours, tracker, notifier=notifier)
+    insights = Rollup(factory, tracker, ZoneInfo(settings.timezone), idle_days=settings.retention_days)
     desk = Desk.build(factory, ConversationFacts(tracker), hours, settings)
     return Services(
         factory=factory,
@@ -71,7 +75,10 @@ def build_services(settings: Settings, factory: sessionmaker | None = None) -> S
         pending_callbacks=PendingCallbacks(factory),
         live_ratings=LiveRatings(factory),
         review=ReviewQueue(factory, tracker),
-        retention=Retention(factory, tracker, settings.retention_days, settings.escalation_retention_days),
+        retention=Retention(
+            factory, tracker, settings.retention_days, settings.escalation_retention_days, insights=insights
+        ),
+        insights=insights,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from bot.config import ROOT
@@ -11,7 +12,7 @@ from bot.config import ROOT
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Platform JEP-assistent")
     groups = parser.add_subparsers(dest="group", required=True)
-    for add_group in (_knowledge, _privacy, _advisors, _review, _model):
+    for add_group in (_knowledge, _privacy, _advisors, _review, _model, _insights):
         add_group(groups)
     groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
     groups.add_parser("web", help="alleen de webapp starten")
@@ -86,3 +87,14 @@ def _model(groups) -> None:
     model.add_parser("retrain", help="kandidaat trainen, testen en alleen activeren als hij niet slechter is")
     model.add_parser("list", help="de laatste 10 modellen met scores")
     model.add_parser("rollback", help="het vorige actieve model terugzetten")
+
+
+def _insights(groups) -> None:
+    insights = groups.add_parser("insights", help="inzicht voor het platformteam: kerncijfers").add_subparsers(
+        dest="command", required=True
+    )
+    insights.add_parser("update", help="de dagcijfers bijwerken met de nieuwe gesprekken")
+    report = insights.add_parser("report", help="de kerncijfers van een periode (werkt eerst bij)")
+    report.add_argument("--since", type=date.fromisoformat, required=True, help="eerste dag, JJJJ-MM-DD")
+    report.add_argument("--until", type=date.fromisoformat, help="laatste dag, JJJJ-MM-DD (standaard: vandaag)")
+    report.add_argument("--per", choices=("day", "week"), default="week", help="per dag of per week (standaard)")

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.escalation.callback import PENDING_MINUTES
+from bot.insights.rollup import Rollup
 from bot.store import (
     Escalation,
     Feedback,
@@ -50,14 +51,18 @@ class PurgeReport:
 
 
 class Retention:
-    def __init__(self, factory: sessionmaker, tracker: Engine, days: int, escalation_days: int, clock=None):
+    def __init__(self, factory: sessionmaker, tracker: Engine, days: int, escalation_days: int, clock=None,
+                 insights: Rollup | None = None):  # fmt: skip
         self.factory = factory
+        self.insights = insights  # caught up before each purge: the daily figures must count what goes
         self.events = TrackerEvents(tracker)
         self.days = days
         self.escalation_days = escalation_days
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def purge(self) -> PurgeReport:
+        if self.insights:
+            self.insights.update()
         now = self.clock()
         conversation_cutoff = (now - timedelta(days=self.days)).replace(tzinfo=None)
         escalation_cutoff = (now - timedelta(days=self.escalation_days)).replace(tzinfo=None)
@@ -77,6 +82,8 @@ class Retention:
             kept = set(session.execute(select(Escalation.conversation_id)).scalars())
         before = conversation_cutoff.replace(tzinfo=timezone.utc).timestamp()
         report.conversations, report.events = self.events.erase_idle(before, keep=kept)
+        if self.insights:
+            self.insights.rewind()
         return report
 
     def erase(self, conversation_id: str) -> PurgeReport:
@@ -92,6 +99,9 @@ class Retention:
             session.execute(delete(PendingCallback).where(PendingCallback.conversation_id == conversation_id))
         report.events = self.events.erase(conversation_id)
         report.conversations = 1 if report.events else 0
+        if self.insights:
+            self.insights.rewind()
+            self.insights.forget(conversation_id)
         return report
 
 

@@ -43,3 +43,6 @@ __all__ = [
     "make_sessionmaker",
     "unit_of_work",
 ]
+
+# The insights' rollup tables use the same Base: importing them here lets make_engine create them.
+from bot.insights import tables as _insight_tables  # noqa: E402, F401

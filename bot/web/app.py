@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.feedback.live_route import PATH as LIVE_RATING
 from bot.feedback.live_route import register_live_rating_route
 from bot.feedback.route import register_feedback_routes
+from bot.insights.rollup import rollup_daily
 from bot.privacy.retention import purge_daily
 from bot.services import Services, build_services
 from bot.store.retry import StoreUnavailable
@@ -97,5 +98,6 @@ def serve(settings: Settings) -> int:
     services = build_services(settings)
     app = create_app(settings, services)
     app.add_task(purge_daily(services.retention))
+    app.add_task(rollup_daily(services.insights))
     app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False, workers=1)
     return 0
