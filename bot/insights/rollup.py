@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.insights.conversation_events import EventReader, local_day, mark_uncontained, slot_lexicon
@@ -210,19 +211,22 @@ class Rollup:
         return local_day(moment.replace(tzinfo=timezone.utc).timestamp(), self.zone)
 
     def _cursor(self, source: str) -> InsightCursor:
+        self._ensure(InsightCursor(source=source, last_id=0), source)
         with unit_of_work(self.factory) as session:
-            cursor = session.get(InsightCursor, source)
-            if cursor is None:
-                cursor = InsightCursor(source=source, last_id=0)
-                session.add(cursor)
-            return cursor
+            return session.get(InsightCursor, source)
 
     def _salt(self, session: Session) -> str:
-        row = session.get(InsightSalt, 1)
-        if row is None:
-            row = InsightSalt(id=1, salt=secrets.token_hex(32))
-            session.add(row)
-        return row.salt
+        self._ensure(InsightSalt(id=1, salt=secrets.token_hex(32)), 1)
+        return session.get(InsightSalt, 1).salt
+
+    def _ensure(self, row, key) -> None:
+        """Creates a singleton row unless it exists; the purge and the daily job may both start first."""
+        try:
+            with unit_of_work(self.factory) as session:
+                if session.get(type(row), key) is None:
+                    session.add(row)
+        except IntegrityError:
+            pass  # the other run created it a moment ago
 
 
 def conversation_key(salt: str, conversation_id: str) -> str:

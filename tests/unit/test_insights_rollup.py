@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -140,6 +141,21 @@ def test_update_twice_counts_once_and_chunks_do_not_matter(world, tmp_path):
                                 article_ids=row.article_ids, created_at=row.created_at))  # fmt: skip
     Rollup(one_pass, tracker, ZONE, chunk=100_000, clock=rollup.clock).update()
     assert _snapshot(factory) == _snapshot(one_pass)
+
+
+def test_two_runs_at_once_count_once(world, tmp_path):
+    factory, tracker, rollup = world
+    alone = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'alone.db'}"))
+    with unit_of_work(factory) as source, unit_of_work(alone) as target:
+        for model in (Topic, Audience, Escalation, Feedback):
+            for row in source.execute(select(model)).scalars():
+                source.expunge(row)
+                target.merge(row)
+    Rollup(alone, tracker, ZONE, chunk=7, clock=rollup.clock).update()
+    # The web app's daily job and its first purge both start with an update.
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: rollup.update(), range(2)))
+    assert _snapshot(factory) == _snapshot(alone)
 
 
 def test_figures_survive_the_purge(world):
