@@ -14,10 +14,8 @@ even a redacted question does not stay for good.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
-import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.daily import DAY
 from bot.insights.conversation_events import EventReader, local_day, mark_uncontained, slot_lexicon
 from bot.insights.tables import InsightConversation, InsightCursor, InsightGap, InsightSalt
 from bot.insights.tally import Tally
@@ -39,8 +38,6 @@ from bot.store.tracker_events import NumberedEvent, TrackerEvents
 EVENT_KINDS = ("user", "bot", "slot")
 GAP_DAYS = 90
 MAX_GAP_TEXT = 300
-DAY = 24 * 60 * 60
-log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
@@ -249,14 +246,3 @@ def _states(session: Session, keys: set[str]) -> dict[str, InsightConversation]:
         query = select(InsightConversation).where(InsightConversation.key.in_(ordered[start : start + IN_LIMIT]))
         found.update((state.key, state) for state in session.execute(query).scalars())
     return found
-
-
-async def rollup_daily(rollup: Rollup, interval: float = DAY) -> None:
-    """Catches up at start and then once a day, for as long as the app runs."""
-    while True:
-        try:
-            report = await asyncio.to_thread(rollup.update)
-            log.info("insights rollup: %s", report)
-        except Exception:  # a failed run must not stop the app; the next one catches up
-            log.exception("insights rollup failed")
-        await asyncio.sleep(interval)

@@ -8,8 +8,6 @@ it: the advisor may need the transcript until the escalation itself expires.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -29,9 +27,7 @@ from bot.store import (
 from bot.store.tracker_events import TrackerEvents
 from bot.store.words import EscalationStatus
 
-DAY = 24 * 60 * 60
 PENDING = timedelta(minutes=PENDING_MINUTES)
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -103,14 +99,3 @@ class Retention:
             self.insights.rewind()
             self.insights.forget(conversation_id)
         return report
-
-
-async def purge_daily(retention: Retention, interval: float = DAY) -> None:
-    """Runs the purge at start and then once a day, for as long as the app runs."""
-    while True:
-        try:
-            report = await asyncio.to_thread(retention.purge)
-            log.info("privacy purge: %s", report)
-        except Exception:  # a failed purge must not stop the app; it is retried tomorrow
-            log.exception("privacy purge failed")
-        await asyncio.sleep(interval)

@@ -15,11 +15,10 @@ from pathlib import Path
 from sanic import Sanic, response
 
 from bot.config import Settings
+from bot.daily import every_day
 from bot.feedback.live_route import PATH as LIVE_RATING
 from bot.feedback.live_route import register_live_rating_route
 from bot.feedback.route import register_feedback_routes
-from bot.insights.rollup import rollup_daily
-from bot.privacy.retention import purge_daily
 from bot.services import Services, build_services
 from bot.store.retry import StoreUnavailable
 from bot.web.advisors import advisors
@@ -97,7 +96,7 @@ async def store_locked(request, _error):
 def serve(settings: Settings) -> int:
     services = build_services(settings)
     app = create_app(settings, services)
-    app.add_task(purge_daily(services.retention))
-    app.add_task(rollup_daily(services.insights))
+    app.add_task(every_day(services.retention.purge, "privacy purge"))
+    app.add_task(every_day(services.insights.update, "insights rollup"))
     app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False, workers=1)
     return 0
