@@ -37,6 +37,11 @@ class UsesServices:
     def services(self) -> Services:
         return self._services or default_services()
 
+    @property
+    def public_url(self) -> str:
+        """Where our pages are: the payloads link to them absolutely, for a widget on another site."""
+        return self.services.settings.public_url
+
 
 class ServiceAction(UsesServices, Action, ABC):
     """An action backed by bot/ services; `act` runs in a worker thread."""

@@ -21,6 +21,7 @@ from actions.base import (
 from bot.contract import articles_payload
 from bot.knowledge.context import answer_question, asks_about_reporting
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
+from bot.knowledge.records import Article
 from bot.knowledge.text import words
 from bot.safety import assess
 
@@ -72,7 +73,7 @@ class ActionSearchKnowledge(ServiceAction):
         reply = answer_question(knowledge, text, context, topic, vector, accept=accept, min_confidence=min_confidence)
         if not reply.found.answered:
             return context_events(context, reply.context), reply.found.decision
-        dispatcher.utter_message(json_message=articles_payload(text, reply.found.items))
+        dispatcher.utter_message(json_message=articles_payload(text, reply.found.items, self.public_url))
         if len(words(text)) <= BARE_TOPIC_WORDS and knowledge.topics_in(text):
             self.offer_sub_themes(dispatcher, reply.found.items)
         else:
@@ -89,9 +90,9 @@ class ActionSearchKnowledge(ServiceAction):
         return events
 
     @staticmethod
-    def offer_sub_themes(dispatcher: CollectingDispatcher, articles: list[dict]) -> None:
+    def offer_sub_themes(dispatcher: CollectingDispatcher, articles: list[Article]) -> None:
         """A bare topic word: the titles of its best articles as a short choice to narrow down."""
-        buttons = [{"title": a["title"], "payload": a["title"]} for a in articles[:SUB_THEMES]]
+        buttons = [{"title": a.title, "payload": a.title} for a in articles[:SUB_THEMES]]
         dispatcher.utter_message(response="utter_choose_sub_theme", buttons=buttons)
 
 
@@ -130,7 +131,7 @@ class ActionExplainPrivacy(ActionSearchKnowledge):
                 return events
         dispatcher.utter_message(response="utter_privacy")
         found = self.services.knowledge.find_articles(text, topic="privacy", vector=query_vector(tracker, text))
-        if found.answered and any("privacy" in article["topics"] for article in found.items[:3]):
+        if found.answered and any("privacy" in article.topics for article in found.items[:3]):
             dispatcher.utter_message(response="utter_privacy_at_work")
-            dispatcher.utter_message(json_message=articles_payload(text, found.items))
+            dispatcher.utter_message(json_message=articles_payload(text, found.items, self.public_url))
         return []

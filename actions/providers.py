@@ -13,6 +13,7 @@ from actions.base import ServiceAction, context_events, context_of, latest_entit
 from actions.knowledge import ActionSearchKnowledge
 from bot.contract import providers_payload
 from bot.knowledge.context import find_providers, providers_in_region, serves_region, shown_providers
+from bot.knowledge.records import Provider
 from bot.safety import looks_acute
 
 
@@ -41,7 +42,7 @@ class ActionFindProviders(ServiceAction):
         reply = find_providers(knowledge, text, context, topic, query_vector(tracker, text))
         if not reply.found.items or (decided and not reply.found.answered):
             return None
-        dispatcher.utter_message(json_message=providers_payload(reply.found.items))
+        dispatcher.utter_message(json_message=providers_payload(reply.found.items, self.public_url))
         dispatcher.utter_message(response="utter_providers_followup")
         return context_events(context, reply.context)
 
@@ -57,20 +58,20 @@ class ActionProviderContacts(ServiceAction):
         if not providers:
             dispatcher.utter_message(response="utter_contacts_which_provider")
             return []
-        known = [p for p in providers if p.get("phone") or p.get("url")]
+        known = [p for p in providers if p.phone or p.url]
         if not known:
             # Never a made-up number: say plainly that none is known.
             dispatcher.utter_message(response="utter_contacts_unknown")
             return []
-        lines = [f"{p['name']}: {contact_line(p)}" for p in known]
+        lines = [f"{p.name}: {contact_line(p)}" for p in known]
         dispatcher.utter_message(response="utter_contacts", contacts="\n".join(lines))
         if len(known) < len(providers):
             dispatcher.utter_message(response="utter_contacts_partly_unknown")
         return []
 
 
-def contact_line(provider: dict) -> str:
-    parts = [f"telefoon {provider['phone']}" if provider.get("phone") else "", provider.get("url") or ""]
+def contact_line(provider: Provider) -> str:
+    parts = [f"telefoon {provider.phone}" if provider.phone else "", provider.url or ""]
     return ", ".join(part for part in parts if part)
 
 
@@ -95,5 +96,5 @@ class ActionProvidersInRegion(ServiceAction):
             return [SlotSet("region", region)]
         if not any(serves_region(p, region) for p in providers):
             dispatcher.utter_message(response="utter_region_national", region=region)
-        dispatcher.utter_message(json_message=providers_payload(providers))
-        return [SlotSet("region", region), SlotSet("last_providers", [p["id"] for p in providers[:5]])]
+        dispatcher.utter_message(json_message=providers_payload(providers, self.public_url))
+        return [SlotSet("region", region), SlotSet("last_providers", [p.id for p in providers[:5]])]

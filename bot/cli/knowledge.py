@@ -34,7 +34,7 @@ def run(args, settings: Settings) -> int:
         found = find(args.question)
         print(f"beslissing: {found.decision}")
         for hit in found.items:
-            print(f"{hit['score']:.2f}  {hit['id']}  [{', '.join(hit['topics'])}]")
+            print(f"{hit.score:.2f}  {hit.id}  [{', '.join(hit.topics)}]")
         return 0
     if args.command == "eval":
         return evaluate_search(settings, args.sets, args.misses)

@@ -80,7 +80,7 @@ def evaluate(
     results = {"article": Scores(), "provider": Scores(), "all": Scores()}
     for question in questions:
         audience = question.get("audience") if use_audience else None
-        ranked = [hit["id"] for hit in find(service, question, audience=audience, limit=10, mode=mode).items]
+        ranked = [hit.id for hit in find(service, question, audience=audience, limit=10, mode=mode).items]
         for key in (question["kind"], "all"):
             results[key].add(question["q"], question["relevant"], ranked)
     return results
@@ -149,13 +149,13 @@ def play_turn(service: KnowledgeService, turn: dict, context: Context, mode: str
     """(the context after the turn, the ids it showed) for a labelled turn, as the actions would answer it."""
     kind, text = turn["kind"], turn["say"]
     if kind == "contact":
-        return context, [p["id"] for p in shown_providers(service, context)]
+        return context, [p.id for p in shown_providers(service, context)]
     if kind == "region":
         context = replace(context, region=turn.get("region"))
-        return context, [p["id"] for p in providers_in_region(service, context)]
+        return context, [p.id for p in providers_in_region(service, context)]
     if kind == "provider":
         reply = find_providers(service, text, context, mode=mode)
     else:
         reply = answer_question(service, text, context, mode=mode)
-    shown = [item["id"] for item in reply.found.items] if reply.found.answered or kind == "provider" else []
+    shown = [item.id for item in reply.found.items] if reply.found.answered or kind == "provider" else []
     return reply.context, shown

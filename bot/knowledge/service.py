@@ -10,7 +10,7 @@ a restart.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from sqlalchemy import select
@@ -18,19 +18,13 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.knowledge.decision import ANSWER, DecisionModel, load_model
 from bot.knowledge.hybrid import DenseIndex, Signals, rank
+from bot.knowledge.records import Article, Provider, Record
 from bot.knowledge.search import Document, SearchIndex
 from bot.knowledge.text import Synonyms, fold, words
 from bot.knowledge.vectors import Embedder, article_passages, content_key, from_bytes, provider_passages
-from bot.store import (
-    Article,
-    Audience,
-    KnowledgeState,
-    PassageVector,
-    Provider,
-    SynonymGroup,
-    Topic,
-    unit_of_work,
-)
+from bot.store import Article as ArticleRow
+from bot.store import Audience, KnowledgeState, PassageVector, SynonymGroup, Topic, unit_of_work
+from bot.store import Provider as ProviderRow
 
 ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topic": 2.0, "topics": 0.5, "body": 0.6}
 PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topic": 2.0, "topics": 0.5}
@@ -39,8 +33,8 @@ PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services":
 @dataclass(frozen=True)
 class Catalogue:
     version: int
-    articles: dict[str, dict]
-    providers: dict[str, dict]
+    articles: dict[str, Article]
+    providers: dict[str, Provider]
     article_index: SearchIndex
     provider_index: SearchIndex
     article_vectors: DenseIndex
@@ -56,7 +50,7 @@ class Found:
     """A ranking and what the answer decision made of it."""
 
     decision: str  # bot.knowledge.decision: answer, clarify or none
-    items: list[dict]  # best first, each with a display score
+    items: list[Record]  # best first, each with a display score
     signals: Signals
     confidence: float  # the decision's probability that the ranking answers the question
 
@@ -84,7 +78,7 @@ class KnowledgeService:
         indexes = catalogue.provider_index, catalogue.provider_vectors, catalogue.providers
         return self._find(catalogue, indexes, text, topic, audience, limit, vector, mode)
 
-    def search_articles(self, text: str, topic=None, audience=None, limit=5, mode="hybrid") -> list[dict]:
+    def search_articles(self, text: str, topic=None, audience=None, limit=5, mode="hybrid") -> list[Article]:
         """The ranked articles, answer or not: for pages that list results."""
         return self.find_articles(text, topic, audience, limit, mode=mode).items
 
@@ -94,7 +88,7 @@ class KnowledgeService:
             vector = self.embedder.query(text)
         mentioned = frozenset(_topics_in(catalogue, text))
         ranking = rank(lexical, dense, text, vector, topic, audience, limit, mode, mentioned)
-        found = [dict(items[item_id], score=score) for item_id, score in zip(ranking.ids, ranking.scores, strict=True)]
+        found = [replace(items[i], score=score) for i, score in zip(ranking.ids, ranking.scores, strict=True)]
         p = self.decision.probabilities(ranking.signals)
         return Found(self.decision.choose(ranking.signals, p), found, ranking.signals, p[ANSWER])
 
@@ -102,10 +96,10 @@ class KnowledgeService:
         """Topic ids whose label or keywords occur in `text` as whole words."""
         return _topics_in(self.catalogue(), text)
 
-    def providers_for_topic(self, topic: str, limit: int = 5) -> list[dict]:
+    def providers_for_topic(self, topic: str, limit: int = 5) -> list[Provider]:
         """Providers whose first topic is `topic`, then those that list it at all."""
         items = list(self.catalogue().providers.values())
-        ranked = sorted((p for p in items if topic in p["topics"]), key=lambda p: (p["topics"].index(topic), p["name"]))
+        ranked = sorted((p for p in items if topic in p.topics), key=lambda p: (p.topics.index(topic), p.name))
         return ranked[:limit]
 
     def topics(self) -> list[dict]:
@@ -114,10 +108,10 @@ class KnowledgeService:
     def audiences(self) -> list[dict]:
         return self.catalogue().audiences
 
-    def article(self, article_id: str) -> dict | None:
+    def article(self, article_id: str) -> Article | None:
         return self.catalogue().articles.get(article_id)
 
-    def provider(self, provider_id: str) -> dict | None:
+    def provider(self, provider_id: str) -> Provider | None:
         return self.catalogue().providers.get(provider_id)
 
     def topic_for(self, value: str | None) -> str | None:
@@ -172,19 +166,13 @@ def _build(session, version: int) -> Catalogue:
     )
 
 
-def _articles(session, topic_text, vectors) -> tuple[dict[str, dict], list[Document], list]:
+def _articles(session, topic_text, vectors) -> tuple[dict[str, Article], list[Document], list]:
     """Each article as the service hands it out, its search document and its passage vectors."""
     articles, docs, article_vectors = {}, [], []
-    for row in session.execute(select(Article).order_by(Article.id)).scalars():
-        articles[row.id] = {
-            "id": row.id,
-            "title": row.title,
-            "summary": row.summary,
-            "body": row.body,
-            "topics": list(row.topics),
-            "audiences": list(row.audiences),
-            "updated": row.updated.isoformat(),
-        }
+    for row in session.execute(select(ArticleRow).order_by(ArticleRow.id)).scalars():
+        articles[row.id] = Article(
+            row.id, row.title, row.summary, row.body, tuple(row.topics), tuple(row.audiences), row.updated.isoformat()
+        )
         fields = {
             "title": row.title,
             "keywords": " ".join(row.keywords),
@@ -194,25 +182,18 @@ def _articles(session, topic_text, vectors) -> tuple[dict[str, dict], list[Docum
             "body": row.body,
         }
         docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
-        article_vectors.append(vectors(article_passages(articles[row.id])))
+        article_vectors.append(vectors(article_passages(asdict(articles[row.id]))))
     return articles, docs, article_vectors
 
 
-def _providers(session, topic_text, vectors) -> tuple[dict[str, dict], list[Document], list]:
+def _providers(session, topic_text, vectors) -> tuple[dict[str, Provider], list[Document], list]:
     """Each provider as the service hands it out, its search document and its passage vector."""
     providers, docs, provider_vectors = {}, [], []
-    for row in session.execute(select(Provider).order_by(Provider.id)).scalars():
-        providers[row.id] = {
-            "id": row.id,
-            "name": row.name,
-            "description": row.description,
-            "topics": list(row.topics),
-            "audiences": list(row.audiences),
-            "regions": list(row.regions),
-            "services": list(row.services),
-            "phone": row.phone,
-            "url": row.url,
-        }
+    for row in session.execute(select(ProviderRow).order_by(ProviderRow.id)).scalars():
+        providers[row.id] = Provider(
+            row.id, row.name, row.description, tuple(row.topics), tuple(row.audiences), tuple(row.regions),
+            tuple(row.services), row.phone, row.url,
+        )  # fmt: skip
         fields = {
             "name": row.name,
             "keywords": " ".join(row.keywords),
@@ -222,7 +203,7 @@ def _providers(session, topic_text, vectors) -> tuple[dict[str, dict], list[Docu
             "topics": topic_text(row.topics[1:]),
         }
         docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
-        provider_vectors.append(vectors(provider_passages(providers[row.id])))
+        provider_vectors.append(vectors(provider_passages(asdict(providers[row.id]))))
     return providers, docs, provider_vectors
 
 
