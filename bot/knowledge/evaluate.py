@@ -69,8 +69,7 @@ def _read(path: Path) -> list[dict]:
 
 def find(service: KnowledgeService, question: dict, **options):
     """Searches the articles or providers a labelled question is about, for its audience."""
-    search = service.find_providers if question["kind"] == "provider" else service.find_articles
-    return search(question["q"], **{"audience": question.get("audience"), **options})
+    return service.find(question["kind"], question["q"], **{"audience": question.get("audience"), **options})
 
 
 def evaluate(
