@@ -14,7 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import escalation_payload
-from bot.knowledge.context import Context
+from bot.knowledge.context import Context, Question
+from bot.knowledge.service import KnowledgeService
 from bot.knowledge.text import STOPWORDS, words
 from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
 from bot.services import Services, default_services
@@ -139,6 +140,12 @@ def context_of(tracker: Tracker) -> Context:
         last_articles=tuple(tracker.get_slot("last_articles") or ()),
         last_providers=tuple(tracker.get_slot("last_providers") or ()),
     )
+
+
+def question_of(tracker: Tracker, knowledge: KnowledgeService, text: str) -> Question:
+    """`text` with the conversation's context, the topic the NLU recognised and the NLU's e5 vector."""
+    topic = knowledge.topic_for(latest_entity(tracker, "topic"))
+    return Question(text, context_of(tracker), topic, query_vector(tracker, text))
 
 
 def context_events(before: Context, after: Context) -> list[dict]:

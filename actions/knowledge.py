@@ -11,11 +11,10 @@ from actions.base import (
     CLARIFYING_QUESTION,
     ServiceAction,
     context_events,
-    context_of,
-    latest_entity,
     latest_text,
     looks_like_noise,
     query_vector,
+    question_of,
     question_text,
 )
 from bot.contract import articles_payload
@@ -67,18 +66,16 @@ class ActionSearchKnowledge(ServiceAction):
         Returns the slot events and None when it answered, else the decision.
         """
         knowledge = self.services.knowledge
-        context = context_of(tracker)
-        topic = knowledge.topic_for(latest_entity(tracker, "topic"))
-        vector = query_vector(tracker, text)
-        reply = answer_question(knowledge, text, context, topic, vector, accept=accept, min_confidence=min_confidence)
+        question = question_of(tracker, knowledge, text)
+        reply = answer_question(knowledge, question, accept=accept, min_confidence=min_confidence)
         if not reply.found.answered:
-            return context_events(context, reply.context), reply.found.decision
+            return context_events(question.context, reply.context), reply.found.decision
         dispatcher.utter_message(json_message=articles_payload(text, reply.found.items, self.public_url))
         if len(words(text)) <= BARE_TOPIC_WORDS and knowledge.topics_in(text):
             self.offer_sub_themes(dispatcher, reply.found.items)
         else:
             dispatcher.utter_message(response="utter_articles_followup")
-        return context_events(context, reply.context), None
+        return context_events(question.context, reply.context), None
 
     def reply_worrying(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         """Worrying but not imminent (a joke about an attack, a shared video): no 112,

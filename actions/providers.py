@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, context_events, context_of, latest_entity, latest_text, query_vector
+from actions.base import ServiceAction, context_events, context_of, latest_entity, latest_text, question_of
 from actions.knowledge import ActionSearchKnowledge
 from bot.contract import providers_payload
 from bot.knowledge.context import find_providers, providers_in_region, serves_region, shown_providers
@@ -36,15 +36,13 @@ class ActionFindProviders(ServiceAction):
     ) -> list[dict] | None:
         """Sends the providers for `text` and returns the slot events; None when none match
         (or, with `decided`, when the answer decision did not say that they answer it)."""
-        knowledge = self.services.knowledge
-        context = context_of(tracker)
-        topic = knowledge.topic_for(latest_entity(tracker, "topic"))
-        reply = find_providers(knowledge, text, context, topic, query_vector(tracker, text))
+        question = question_of(tracker, self.services.knowledge, text)
+        reply = find_providers(self.services.knowledge, question)
         if not reply.found.items or (decided and not reply.found.answered):
             return None
         dispatcher.utter_message(json_message=providers_payload(reply.found.items, self.public_url))
         dispatcher.utter_message(response="utter_providers_followup")
-        return context_events(context, reply.context)
+        return context_events(question.context, reply.context)
 
 
 class ActionProviderContacts(ServiceAction):

@@ -51,6 +51,17 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A message to answer, with what the conversation and the NLU know of it."""
+
+    text: str
+    context: Context
+    topic: str | None = None  # what the NLU recognised in this message
+    vector: np.ndarray | None = None  # its e5 vector, when the NLU made one
+    mode: str = "hybrid"  # the ranking (bot.knowledge.hybrid.MODES)
+
+
+@dataclass(frozen=True)
 class Reply:
     found: Found
     query: str  # what was searched: the message, or the message with the last question
@@ -68,22 +79,15 @@ def asks_about_reporting(text: str) -> bool:
 
 
 def answer_question(
-    knowledge: KnowledgeService,
-    text: str,
-    context: Context,
-    topic: str | None = None,
-    vector: np.ndarray | None = None,
-    mode: str = "hybrid",
-    accept: tuple[str, ...] = (ANSWER,),
-    min_confidence: float = 0.0,
+    knowledge: KnowledgeService, question: Question, accept: tuple[str, ...] = (ANSWER,), min_confidence: float = 0.0
 ) -> Reply:
     """Articles for a question, read on its own or with the last one.
 
-    `topic` is what the NLU recognised in this message; `vector` its e5 vector.
     A ranking answers when the decision is one of `accept` and its confidence
     at least `min_confidence`, or when the NLU named a topic and the decision
     is not 'out of scope'.
     """
+    text, context, topic, vector, mode = question.text, question.context, question.topic, question.vector, question.mode
     audience = knowledge.audience_for(context.setting)
     leaning = bool(context.last_query) and leans_on_context(text)
     if context.last_query and asks_about_reporting(text):
@@ -123,17 +127,11 @@ def _sharing_articles(knowledge, text, audience, vector, mode) -> Found:
     return replace(ranked, items=(sharing or ranked.items)[:5])
 
 
-def find_providers(
-    knowledge: KnowledgeService,
-    text: str,
-    context: Context,
-    topic: str | None = None,
-    vector: np.ndarray | None = None,
-    mode: str = "hybrid",
-) -> Reply:
+def find_providers(knowledge: KnowledgeService, question: Question) -> Reply:
     """Organisations for a request, for the current topic when the request leans on it."""
+    text, context, vector, mode = question.text, question.context, question.vector, question.mode
     audience = knowledge.audience_for(context.setting)
-    current = topic or context.topic
+    current = question.topic or context.topic
     found = knowledge.find_providers(text, topic=current, audience=audience, vector=vector, mode=mode)
     query = text
     if context.last_query and (leans_on_context(text) or not found.answered):

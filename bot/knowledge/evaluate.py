@@ -11,6 +11,7 @@ import yaml
 
 from bot.knowledge.context import (
     Context,
+    Question,
     answer_question,
     find_providers,
     providers_in_region,
@@ -152,9 +153,7 @@ def play_turn(service: KnowledgeService, turn: dict, context: Context, mode: str
     if kind == "region":
         context = replace(context, region=turn.get("region"))
         return context, [p.id for p in providers_in_region(service, context)]
-    if kind == "provider":
-        reply = find_providers(service, text, context, mode=mode)
-    else:
-        reply = answer_question(service, text, context, mode=mode)
+    question = Question(text, context, mode=mode)
+    reply = find_providers(service, question) if kind == "provider" else answer_question(service, question)
     shown = [item.id for item in reply.found.items] if reply.found.answered or kind == "provider" else []
     return reply.context, shown
