@@ -18,6 +18,7 @@ from bot.knowledge.context import Context, Question
 from bot.knowledge.service import KnowledgeService
 from bot.knowledge.text import STOPWORDS, words
 from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
+from bot.safety import assess
 from bot.services import Services, default_services
 from bot.store.retry import StoreUnavailable
 
@@ -83,6 +84,30 @@ class ServiceAction(UsesServices, Action, ABC):
         dispatcher.utter_message(json_message=escalation_payload(ticket))
         dispatcher.utter_message(response="utter_acute_followup")
         return []
+
+
+class MessageAction(ServiceAction, ABC):
+    """An action that replies to what the professional just said: acute danger gets 112 first."""
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        text = self.message(tracker)
+        verdict = assess(text)
+        if verdict == "acute":
+            return self.reply_acute(dispatcher, tracker)
+        if verdict == "worrying":
+            return self.reply_worrying(dispatcher, tracker, text)
+        return self.respond(dispatcher, tracker, text)
+
+    def message(self, tracker: Tracker) -> str:
+        return latest_text(tracker)
+
+    def reply_worrying(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        """Worrying but not imminent: by default answered like any other message."""
+        return self.respond(dispatcher, tracker, text)
+
+    @abstractmethod
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        """The reply to `text`, which is not acute."""
 
 
 def not_registered(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

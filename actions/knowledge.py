@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     CLARIFYING_QUESTION,
-    ServiceAction,
+    MessageAction,
     context_events,
     latest_text,
     looks_like_noise,
@@ -22,7 +22,6 @@ from bot.knowledge.context import answer_question, asks_about_reporting
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.records import Article
 from bot.knowledge.text import words
-from bot.safety import assess
 
 # When the NLU did not read a knowledge question (a concern, or not understood), the
 # search alone must be surer before it answers: a wrong answer there misleads most.
@@ -31,17 +30,14 @@ BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-the
 SUB_THEMES = 3
 
 
-class ActionSearchKnowledge(ServiceAction):
+class ActionSearchKnowledge(MessageAction):
     def name(self) -> str:
         return "action_search_knowledge"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = question_text(tracker)
-        verdict = assess(text)
-        if verdict == "acute":
-            return self.reply_acute(dispatcher, tracker)
-        if verdict == "worrying":
-            return self.reply_worrying(dispatcher, tracker, text)
+    def message(self, tracker: Tracker) -> str:
+        return question_text(tracker)
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
         events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
         if decision == NONE and looks_like_noise(text):
@@ -99,13 +95,10 @@ class ActionClarifyConcern(ActionSearchKnowledge):
     def name(self) -> str:
         return "action_clarify_concern"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = latest_text(tracker)
-        verdict = assess(text)
-        if verdict == "acute":
-            return self.reply_acute(dispatcher, tracker)
-        if verdict == "worrying":
-            return self.reply_worrying(dispatcher, tracker, text)
+    def message(self, tracker: Tracker) -> str:
+        return latest_text(tracker)
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         events, decision = self.answer(dispatcher, tracker, text)
         if decision is not None:
             dispatcher.utter_message(response=CLARIFYING_QUESTION)

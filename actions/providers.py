@@ -9,22 +9,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, context_events, context_of, latest_entity, latest_text, question_of
+from actions.base import MessageAction, ServiceAction, context_events, context_of, latest_entity, question_of
 from actions.knowledge import ActionSearchKnowledge
 from bot.contract import providers_payload
 from bot.knowledge.context import find_providers, providers_in_region, serves_region, shown_providers
 from bot.knowledge.records import Provider
-from bot.safety import looks_acute
 
 
-class ActionFindProviders(ServiceAction):
+class ActionFindProviders(MessageAction):
     def name(self) -> str:
         return "action_find_providers"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = latest_text(tracker)
-        if looks_acute(text):
-            return self.reply_acute(dispatcher, tracker)
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         events = self.answer(dispatcher, tracker, text)
         if events is None:
             dispatcher.utter_message(response="utter_no_providers")
