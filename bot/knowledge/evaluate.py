@@ -126,6 +126,12 @@ def decision_labels(questions: list[dict], not_answerable: list[dict]) -> list[t
     return rows
 
 
+def decision_rows(sets: Path) -> list[tuple[dict, str]]:
+    """Every labelled input of the search sets (tests/search) with the decision it expects."""
+    questions = question_sets(sets / "questions")
+    return decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
+
+
 def evaluate_decision(service: KnowledgeService, rows: list[tuple[dict, str]], mode: str = "hybrid"):
     scores = DecisionScores()
     for question, expected in rows:
