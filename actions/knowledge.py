@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -30,22 +31,8 @@ BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-the
 SUB_THEMES = 3
 
 
-class ActionSearchKnowledge(MessageAction):
-    def name(self) -> str:
-        return "action_search_knowledge"
-
-    def message(self, tracker: Tracker) -> str:
-        return question_text(tracker)
-
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
-        # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
-        events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
-        if decision == NONE and looks_like_noise(text):
-            return self.not_understood(dispatcher, tracker)
-        if decision is not None:
-            response = CLARIFYING_QUESTION if decision == CLARIFY else "utter_no_articles"
-            dispatcher.utter_message(response=response)
-        return events
+class KnowledgeAction(MessageAction, ABC):
+    """An action that answers with articles: what the knowledge actions share."""
 
     def answer(
         self,
@@ -89,14 +76,29 @@ class ActionSearchKnowledge(MessageAction):
         dispatcher.utter_message(response="utter_choose_sub_theme", buttons=buttons)
 
 
-class ActionClarifyConcern(ActionSearchKnowledge):
+class ActionSearchKnowledge(KnowledgeAction):
+    def name(self) -> str:
+        return "action_search_knowledge"
+
+    def message(self, tracker: Tracker) -> str:
+        return question_text(tracker)
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
+        events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
+        if decision == NONE and looks_like_noise(text):
+            return self.not_understood(dispatcher, tracker)
+        if decision is not None:
+            response = CLARIFYING_QUESTION if decision == CLARIFY else "utter_no_articles"
+            dispatcher.utter_message(response=response)
+        return events
+
+
+class ActionClarifyConcern(KnowledgeAction):
     """A concern gets articles when the search can answer it, else one clarifying question."""
 
     def name(self) -> str:
         return "action_clarify_concern"
-
-    def message(self, tracker: Tracker) -> str:
-        return latest_text(tracker)
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         events, decision = self.answer(dispatcher, tracker, text)
