@@ -14,9 +14,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.contract import escalation_payload
-from bot.knowledge.context import Context
+from bot.knowledge.context import Context, Question
+from bot.knowledge.service import KnowledgeService
 from bot.knowledge.text import STOPWORDS, words
 from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
+from bot.safety import assess
 from bot.services import Services, default_services
 from bot.store.retry import StoreUnavailable
 
@@ -36,6 +38,11 @@ class UsesServices:
     @property
     def services(self) -> Services:
         return self._services or default_services()
+
+    @property
+    def public_url(self) -> str:
+        """Where our pages are: the payloads link to them absolutely, for a widget on another site."""
+        return self.services.settings.public_url
 
 
 class ServiceAction(UsesServices, Action, ABC):
@@ -77,6 +84,30 @@ class ServiceAction(UsesServices, Action, ABC):
         dispatcher.utter_message(json_message=escalation_payload(ticket))
         dispatcher.utter_message(response="utter_acute_followup")
         return []
+
+
+class MessageAction(ServiceAction, ABC):
+    """An action that replies to what the professional just said: acute danger gets 112 first."""
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        text = self.message(tracker)
+        verdict = assess(text)
+        if verdict == "acute":
+            return self.reply_acute(dispatcher, tracker)
+        if verdict == "worrying":
+            return self.reply_worrying(dispatcher, tracker, text)
+        return self.respond(dispatcher, tracker, text)
+
+    def message(self, tracker: Tracker) -> str:
+        return latest_text(tracker)
+
+    def reply_worrying(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        """Worrying but not imminent: by default answered like any other message."""
+        return self.respond(dispatcher, tracker, text)
+
+    @abstractmethod
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        """The reply to `text`, which is not acute."""
 
 
 def not_registered(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -134,6 +165,12 @@ def context_of(tracker: Tracker) -> Context:
         last_articles=tuple(tracker.get_slot("last_articles") or ()),
         last_providers=tuple(tracker.get_slot("last_providers") or ()),
     )
+
+
+def question_of(tracker: Tracker, knowledge: KnowledgeService, text: str) -> Question:
+    """`text` with the conversation's context, the topic the NLU recognised and the NLU's e5 vector."""
+    topic = knowledge.topic_for(latest_entity(tracker, "topic"))
+    return Question(text, context_of(tracker), topic, query_vector(tracker, text))
 
 
 def context_events(before: Context, after: Context) -> list[dict]:

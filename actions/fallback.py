@@ -10,27 +10,21 @@ miss even when the NLU filed it as out of scope.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, best_guess, latest_text, looks_like_noise
+from actions.base import MessageAction, best_guess, looks_like_noise
 from actions.knowledge import ActionSearchKnowledge
 from actions.providers import ActionFindProviders
-from bot.safety import looks_acute
 
 NOT_A_QUESTION = ("out_of_scope", "greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
 
 
-class ActionHandleFallback(ServiceAction):
+class ActionHandleFallback(MessageAction):
     def name(self) -> str:
         return "action_handle_fallback"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = latest_text(tracker)
-        if looks_acute(text):
-            return self.reply_acute(dispatcher, tracker)
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         guess = best_guess(tracker)
         if guess == "find_provider":
             events = ActionFindProviders(self._services).answer(dispatcher, tracker, text, decided=True)
@@ -49,10 +43,7 @@ class ActionOutOfScope(ActionHandleFallback):
     def name(self) -> str:
         return "action_out_of_scope"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = latest_text(tracker)
-        if looks_acute(text):
-            return self.reply_acute(dispatcher, tracker)
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         if looks_like_noise(text):
             return self.not_understood(dispatcher, tracker)
         events, decision = ActionSearchKnowledge(self._services).answer(dispatcher, tracker, text)

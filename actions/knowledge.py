@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -9,20 +10,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import (
     CLARIFYING_QUESTION,
-    ServiceAction,
+    MessageAction,
     context_events,
-    context_of,
-    latest_entity,
     latest_text,
     looks_like_noise,
     query_vector,
+    question_of,
     question_text,
 )
 from bot.contract import articles_payload
 from bot.knowledge.context import answer_question, asks_about_reporting
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
+from bot.knowledge.records import Article
 from bot.knowledge.text import words
-from bot.safety import assess
 
 # When the NLU did not read a knowledge question (a concern, or not understood), the
 # search alone must be surer before it answers: a wrong answer there misleads most.
@@ -31,25 +31,8 @@ BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-the
 SUB_THEMES = 3
 
 
-class ActionSearchKnowledge(ServiceAction):
-    def name(self) -> str:
-        return "action_search_knowledge"
-
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = question_text(tracker)
-        verdict = assess(text)
-        if verdict == "acute":
-            return self.reply_acute(dispatcher, tracker)
-        if verdict == "worrying":
-            return self.reply_worrying(dispatcher, tracker, text)
-        # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
-        events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
-        if decision == NONE and looks_like_noise(text):
-            return self.not_understood(dispatcher, tracker)
-        if decision is not None:
-            response = CLARIFYING_QUESTION if decision == CLARIFY else "utter_no_articles"
-            dispatcher.utter_message(response=response)
-        return events
+class KnowledgeAction(MessageAction, ABC):
+    """An action that answers with articles: what the knowledge actions share."""
 
     def answer(
         self,
@@ -66,18 +49,16 @@ class ActionSearchKnowledge(ServiceAction):
         Returns the slot events and None when it answered, else the decision.
         """
         knowledge = self.services.knowledge
-        context = context_of(tracker)
-        topic = knowledge.topic_for(latest_entity(tracker, "topic"))
-        vector = query_vector(tracker, text)
-        reply = answer_question(knowledge, text, context, topic, vector, accept=accept, min_confidence=min_confidence)
+        question = question_of(tracker, knowledge, text)
+        reply = answer_question(knowledge, question, accept=accept, min_confidence=min_confidence)
         if not reply.found.answered:
-            return context_events(context, reply.context), reply.found.decision
-        dispatcher.utter_message(json_message=articles_payload(text, reply.found.items))
+            return context_events(question.context, reply.context), reply.found.decision
+        dispatcher.utter_message(json_message=articles_payload(text, reply.found.items, self.public_url))
         if len(words(text)) <= BARE_TOPIC_WORDS and knowledge.topics_in(text):
             self.offer_sub_themes(dispatcher, reply.found.items)
         else:
             dispatcher.utter_message(response="utter_articles_followup")
-        return context_events(context, reply.context), None
+        return context_events(question.context, reply.context), None
 
     def reply_worrying(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         """Worrying but not imminent (a joke about an attack, a shared video): no 112,
@@ -89,25 +70,37 @@ class ActionSearchKnowledge(ServiceAction):
         return events
 
     @staticmethod
-    def offer_sub_themes(dispatcher: CollectingDispatcher, articles: list[dict]) -> None:
+    def offer_sub_themes(dispatcher: CollectingDispatcher, articles: list[Article]) -> None:
         """A bare topic word: the titles of its best articles as a short choice to narrow down."""
-        buttons = [{"title": a["title"], "payload": a["title"]} for a in articles[:SUB_THEMES]]
+        buttons = [{"title": a.title, "payload": a.title} for a in articles[:SUB_THEMES]]
         dispatcher.utter_message(response="utter_choose_sub_theme", buttons=buttons)
 
 
-class ActionClarifyConcern(ActionSearchKnowledge):
+class ActionSearchKnowledge(KnowledgeAction):
+    def name(self) -> str:
+        return "action_search_knowledge"
+
+    def message(self, tracker: Tracker) -> str:
+        return question_text(tracker)
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
+        # The NLU read a knowledge question: in scope, so a vague one still gets the best articles.
+        events, decision = self.answer(dispatcher, tracker, text, accept=(ANSWER, CLARIFY), min_confidence=0.0)
+        if decision == NONE and looks_like_noise(text):
+            return self.not_understood(dispatcher, tracker)
+        if decision is not None:
+            response = CLARIFYING_QUESTION if decision == CLARIFY else "utter_no_articles"
+            dispatcher.utter_message(response=response)
+        return events
+
+
+class ActionClarifyConcern(KnowledgeAction):
     """A concern gets articles when the search can answer it, else one clarifying question."""
 
     def name(self) -> str:
         return "action_clarify_concern"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = latest_text(tracker)
-        verdict = assess(text)
-        if verdict == "acute":
-            return self.reply_acute(dispatcher, tracker)
-        if verdict == "worrying":
-            return self.reply_worrying(dispatcher, tracker, text)
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         events, decision = self.answer(dispatcher, tracker, text)
         if decision is not None:
             dispatcher.utter_message(response=CLARIFYING_QUESTION)
@@ -130,7 +123,7 @@ class ActionExplainPrivacy(ActionSearchKnowledge):
                 return events
         dispatcher.utter_message(response="utter_privacy")
         found = self.services.knowledge.find_articles(text, topic="privacy", vector=query_vector(tracker, text))
-        if found.answered and any("privacy" in article["topics"] for article in found.items[:3]):
+        if found.answered and any("privacy" in article.topics for article in found.items[:3]):
             dispatcher.utter_message(response="utter_privacy_at_work")
-            dispatcher.utter_message(json_message=articles_payload(text, found.items))
+            dispatcher.utter_message(json_message=articles_payload(text, found.items, self.public_url))
         return []

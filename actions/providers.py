@@ -9,21 +9,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import ServiceAction, context_events, context_of, latest_entity, latest_text, query_vector
+from actions.base import MessageAction, ServiceAction, context_events, context_of, latest_entity, question_of
 from actions.knowledge import ActionSearchKnowledge
 from bot.contract import providers_payload
 from bot.knowledge.context import find_providers, providers_in_region, serves_region, shown_providers
-from bot.safety import looks_acute
+from bot.knowledge.records import Provider
 
 
-class ActionFindProviders(ServiceAction):
+class ActionFindProviders(MessageAction):
     def name(self) -> str:
         return "action_find_providers"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        text = latest_text(tracker)
-        if looks_acute(text):
-            return self.reply_acute(dispatcher, tracker)
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         events = self.answer(dispatcher, tracker, text)
         if events is None:
             dispatcher.utter_message(response="utter_no_providers")
@@ -35,15 +32,13 @@ class ActionFindProviders(ServiceAction):
     ) -> list[dict] | None:
         """Sends the providers for `text` and returns the slot events; None when none match
         (or, with `decided`, when the answer decision did not say that they answer it)."""
-        knowledge = self.services.knowledge
-        context = context_of(tracker)
-        topic = knowledge.topic_for(latest_entity(tracker, "topic"))
-        reply = find_providers(knowledge, text, context, topic, query_vector(tracker, text))
+        question = question_of(tracker, self.services.knowledge, text)
+        reply = find_providers(self.services.knowledge, question)
         if not reply.found.items or (decided and not reply.found.answered):
             return None
-        dispatcher.utter_message(json_message=providers_payload(reply.found.items))
+        dispatcher.utter_message(json_message=providers_payload(reply.found.items, self.public_url))
         dispatcher.utter_message(response="utter_providers_followup")
-        return context_events(context, reply.context)
+        return context_events(question.context, reply.context)
 
 
 class ActionProviderContacts(ServiceAction):
@@ -57,20 +52,20 @@ class ActionProviderContacts(ServiceAction):
         if not providers:
             dispatcher.utter_message(response="utter_contacts_which_provider")
             return []
-        known = [p for p in providers if p.get("phone") or p.get("url")]
+        known = [p for p in providers if p.phone or p.url]
         if not known:
             # Never a made-up number: say plainly that none is known.
             dispatcher.utter_message(response="utter_contacts_unknown")
             return []
-        lines = [f"{p['name']}: {contact_line(p)}" for p in known]
+        lines = [f"{p.name}: {contact_line(p)}" for p in known]
         dispatcher.utter_message(response="utter_contacts", contacts="\n".join(lines))
         if len(known) < len(providers):
             dispatcher.utter_message(response="utter_contacts_partly_unknown")
         return []
 
 
-def contact_line(provider: dict) -> str:
-    parts = [f"telefoon {provider['phone']}" if provider.get("phone") else "", provider.get("url") or ""]
+def contact_line(provider: Provider) -> str:
+    parts = [f"telefoon {provider.phone}" if provider.phone else "", provider.url or ""]
     return ", ".join(part for part in parts if part)
 
 
@@ -95,5 +90,5 @@ class ActionProvidersInRegion(ServiceAction):
             return [SlotSet("region", region)]
         if not any(serves_region(p, region) for p in providers):
             dispatcher.utter_message(response="utter_region_national", region=region)
-        dispatcher.utter_message(json_message=providers_payload(providers))
-        return [SlotSet("region", region), SlotSet("last_providers", [p["id"] for p in providers[:5]])]
+        dispatcher.utter_message(json_message=providers_payload(providers, self.public_url))
+        return [SlotSet("region", region), SlotSet("last_providers", [p.id for p in providers[:5]])]

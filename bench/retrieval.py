@@ -78,8 +78,8 @@ def _as_dict(results: dict[str, Scores]) -> dict:
 
 def _plain_bm25(service: KnowledgeService, questions: list[dict]) -> dict:
     catalogue = service.catalogue()
-    articles = {a["id"]: f"{a['title']} {a['summary']} {a['body']}" for a in catalogue.articles.values()}
-    providers = {p["id"]: f"{p['name']} {p['description']}" for p in catalogue.providers.values()}
+    articles = {a.id: f"{a.title} {a.summary} {a.body}" for a in catalogue.articles.values()}
+    providers = {p.id: f"{p.name} {p.description}" for p in catalogue.providers.values()}
     baselines = {"article": PlainBM25(articles), "provider": PlainBM25(providers)}
     scores = {"article": Scores(), "provider": Scores(), "all": Scores()}
     for question in questions:

@@ -1,56 +1,31 @@
 """The structured reply contract (../shared/contract/payloads.md), in one place.
 
-Actions send these dicts as custom payloads; the web page renders them.
+Actions send these dicts as custom payloads; the web page renders them. The
+articles' and providers' items are their records' own (bot.knowledge.records).
 Fields may be added, never renamed or removed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.escalation.tickets import ADVIESLIJN, Ticket
+from bot.knowledge.records import Article, Provider
 
 MAX_ITEMS = 5
 
 
-def article_url(article_id: str) -> str:
-    return f"/kennis/{article_id}"
+def articles_payload(query: str, articles: Sequence[Article], public_url: str) -> dict:
+    return {"type": "articles", "query": query, "items": _items(articles, public_url)}
 
 
-def articles_payload(query: str, articles: list[dict]) -> dict:
-    return {
-        "type": "articles",
-        "query": query,
-        "items": [
-            {
-                "id": a["id"],
-                "title": a["title"],
-                "summary": a["summary"],
-                "url": article_url(a["id"]),
-                "topics": list(a["topics"]),
-                "score": a.get("score"),
-            }
-            for a in articles[:MAX_ITEMS]
-        ],
-    }
+def providers_payload(providers: Sequence[Provider], public_url: str) -> dict:
+    return {"type": "providers", "items": _items(providers, public_url)}
 
 
-def providers_payload(providers: list[dict]) -> dict:
-    return {
-        "type": "providers",
-        "items": [
-            {
-                "id": p["id"],
-                "name": p["name"],
-                "description": p["description"],
-                "topics": list(p["topics"]),
-                "audiences": list(p["audiences"]),
-                "regions": list(p["regions"]),
-                "services": list(p["services"]),
-                "phone": p.get("phone"),
-                "url": p.get("url"),
-            }
-            for p in providers[:MAX_ITEMS]
-        ],
-    }
+def _items(records: Sequence[Article | Provider], public_url: str) -> list[dict]:
+    """The best few, each as its contract item (bot.knowledge.records), with links under `public_url`."""
+    return [record.payload_item(public_url) for record in records[:MAX_ITEMS]]
 
 
 def escalation_payload(ticket: Ticket) -> dict:

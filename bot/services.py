@@ -36,6 +36,7 @@ from bot.training.review import ReviewQueue
 
 @dataclass(frozen=True)
 class Services:
+    settings: Settings  # what they were built from: the actions' links need the public URL
     factory: sessionmaker
     tracker: Engine  # Rasa's tracker store, read for transcripts, handoffs and the review queue
     knowledge: KnowledgeService
@@ -62,6 +63,7 @@ def build_services(settings: Settings, factory: sessionmaker | None = None) -> S
     insights = Rollup(factory, tracker, ZoneInfo(settings.timezone), idle_days=settings.retention_days)
     desk = Desk.build(factory, ConversationFacts(tracker), hours, settings)
     return Services(
+        settings=settings,
         factory=factory,
         tracker=tracker,
         knowledge=KnowledgeService(factory),

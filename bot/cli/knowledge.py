@@ -8,15 +8,8 @@ from pathlib import Path
 
 from bot.config import ROOT, Settings
 from bot.knowledge import decision
+from bot.knowledge import evaluate as search_eval
 from bot.knowledge.decision_fit import choose_threshold, render, signals_of
-from bot.knowledge.evaluate import (
-    decision_labels,
-    evaluate,
-    evaluate_decision,
-    evaluate_followups,
-    question_sets,
-    read_questions,
-)
 from bot.knowledge.hybrid import MODES
 from bot.knowledge.loader import KnowledgeInvalid, load_knowledge
 from bot.knowledge.service import KnowledgeService
@@ -34,7 +27,7 @@ def run(args, settings: Settings) -> int:
         found = find(args.question)
         print(f"beslissing: {found.decision}")
         for hit in found.items:
-            print(f"{hit['score']:.2f}  {hit['id']}  [{', '.join(hit['topics'])}]")
+            print(f"{hit.score:.2f}  {hit.id}  [{', '.join(hit.topics)}]")
         return 0
     if args.command == "eval":
         return evaluate_search(settings, args.sets, args.misses)
@@ -97,27 +90,27 @@ def evaluate_search(settings: Settings, sets: Path, show_misses: bool) -> int:
     except KnowledgeInvalid as invalid:
         print(f"fout: {invalid}", file=sys.stderr)
         return 1
-    questions = question_sets(sets / "questions")
-    conversations = read_questions(sets / "followups")
-    rows = decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
+    questions = search_eval.question_sets(sets / "questions")
+    conversations = search_eval.read_questions(sets / "followups")
+    rows = search_eval.decision_rows(sets)
     print(f"{'zoekwijze':8s} {'set':12s} {'n':>5s}  recall@1  recall@3    MRR")
     for mode in MODES:
         for name, items in questions.items():
-            for kind, scores in evaluate(knowledge, items, mode=mode).items():
+            for kind, scores in search_eval.evaluate(knowledge, items, mode=mode).items():
                 if scores.count and kind != "all":
                     label = f"{name}/{kind}"
                     print(row(mode, label, scores))
-        followups = evaluate_followups(knowledge, conversations, mode=mode)
+        followups = search_eval.evaluate_followups(knowledge, conversations, mode=mode)
         print(row(mode, "vervolg", followups))
     print("\nAntwoordbeslissing (antwoorden vs. verduidelijken of buiten bereik):")
     for mode in MODES:
-        scores = evaluate_decision(knowledge, rows, mode=mode)
+        scores = search_eval.evaluate_decision(knowledge, rows, mode=mode)
         print(f"{mode:8s} precisie {scores.precision:.3f}  recall {scores.recall:.3f}  n={sum(scores.counts.values())}")
     if show_misses:
         for name, items in questions.items():
-            for question, relevant, got in evaluate(knowledge, items)["all"].misses:
+            for question, relevant, got in search_eval.evaluate(knowledge, items)["all"].misses:
                 print(f"MIS ({name}) {question!r}\n    verwacht {relevant}\n    gekregen {got}")
-        for question, relevant, got in evaluate_followups(knowledge, conversations).misses:
+        for question, relevant, got in search_eval.evaluate_followups(knowledge, conversations).misses:
             print(f"MIS (vervolg) {question!r}\n    verwacht {relevant}\n    gekregen {got}")
     return 0
 
@@ -131,9 +124,7 @@ def fit_decision(settings: Settings, sets: Path) -> int:
 
     # Only the signals are read here: the model in decision.yml may be of other features.
     knowledge = fresh_knowledge(settings, decision.without_opinion())
-    questions = question_sets(sets / "questions")
-    labelled = decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
-    rows = signals_of(knowledge, labelled)
+    rows = signals_of(knowledge, search_eval.decision_rows(sets))
     threshold, report = choose_threshold(rows)
     model = decision.fit(rows, threshold)
     decision.MODEL_FILE.write_text(render(model, report), encoding="utf-8")

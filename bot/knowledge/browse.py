@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.knowledge.decision import NONE
+from bot.knowledge.records import Article
 from bot.knowledge.service import KnowledgeService
 from bot.knowledge.text import words
 
@@ -25,7 +26,7 @@ class ArticleSearch:
     query: str
     topic: str | None
     audience: str | None
-    items: list[dict]  # ranked for a query; by title otherwise
+    items: list[Article]  # ranked for a query; by title otherwise
     weak: bool = False  # nothing fits the query well: these come closest
     shortened: bool = False
     ignored: tuple[str, ...] = ()  # parameters with an unknown value: "onderwerp", "werkveld"
@@ -38,8 +39,8 @@ class ArticleSearch:
 
 @dataclass(frozen=True)
 class Related:
-    same_topic: list[dict] = field(default_factory=list)  # sharing the article's main topic
-    similar: list[dict] = field(default_factory=list)  # what a search on its title finds besides
+    same_topic: list[Article] = field(default_factory=list)  # sharing the article's main topic
+    similar: list[Article] = field(default_factory=list)  # what a search on its title finds besides
 
 
 def known_choice(value: str | None, choices: list[dict]) -> tuple[str | None, bool]:
@@ -58,12 +59,12 @@ def search(knowledge: KnowledgeService, query: str | None, topic: str | None, au
     audience, bad_audience = known_choice(audience, knowledge.audiences())
     ignored = tuple(name for name, bad in (("onderwerp", bad_topic), ("werkveld", bad_audience)) if bad)
 
-    def fits(article: dict) -> bool:
-        return (not topic or topic in article["topics"]) and (not audience or audience in article["audiences"])
+    def fits(article: Article) -> bool:
+        return (not topic or topic in article.topics) and (not audience or audience in article.audiences)
 
     articles = knowledge.catalogue().articles
     if not words(query):
-        items = sorted(filter(fits, articles.values()), key=lambda a: a["title"])
+        items = sorted(filter(fits, articles.values()), key=lambda a: a.title)
         return ArticleSearch(query, topic, audience, items, shortened=shortened, ignored=ignored)
     found = knowledge.find_articles(query, topic=topic, audience=audience, limit=len(articles))
     weak = found.decision == NONE
@@ -71,12 +72,12 @@ def search(knowledge: KnowledgeService, query: str | None, topic: str | None, au
     return ArticleSearch(query, topic, audience, items, weak=weak, shortened=shortened, ignored=ignored)
 
 
-def related(knowledge: KnowledgeService, article: dict) -> Related:
+def related(knowledge: KnowledgeService, article: Article) -> Related:
     """Articles on the same main topic, and the ones the search finds for this article's title."""
-    main = article["topics"][0]
-    others = [a for a in knowledge.catalogue().articles.values() if a["id"] != article["id"]]
-    same_topic = sorted((a for a in others if main in a["topics"]), key=lambda a: (a["topics"].index(main), a["title"]))
+    main = article.topics[0]
+    others = [a for a in knowledge.catalogue().articles.values() if a.id != article.id]
+    same_topic = sorted((a for a in others if main in a.topics), key=lambda a: (a.topics.index(main), a.title))
     same_topic = same_topic[:SAME_TOPIC]
-    shown = {article["id"], *(a["id"] for a in same_topic)}
-    found = knowledge.search_articles(article["title"], limit=SIMILAR + len(shown))
-    return Related(same_topic, [a for a in found if a["id"] not in shown][:SIMILAR])
+    shown = {article.id, *(a.id for a in same_topic)}
+    found = knowledge.search_articles(article.title, limit=SIMILAR + len(shown))
+    return Related(same_topic, [a for a in found if a.id not in shown][:SIMILAR])

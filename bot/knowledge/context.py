@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
+from bot.knowledge.records import Provider
 from bot.knowledge.regions import load_regions
 from bot.knowledge.service import Found, KnowledgeService
 from bot.knowledge.text import fold, words
@@ -50,6 +51,17 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A message to answer, with what the conversation and the NLU know of it."""
+
+    text: str
+    context: Context
+    topic: str | None = None  # what the NLU recognised in this message
+    vector: np.ndarray | None = None  # its e5 vector, when the NLU made one
+    mode: str = "hybrid"  # the ranking (bot.knowledge.hybrid.MODES)
+
+
+@dataclass(frozen=True)
 class Reply:
     found: Found
     query: str  # what was searched: the message, or the message with the last question
@@ -67,22 +79,15 @@ def asks_about_reporting(text: str) -> bool:
 
 
 def answer_question(
-    knowledge: KnowledgeService,
-    text: str,
-    context: Context,
-    topic: str | None = None,
-    vector: np.ndarray | None = None,
-    mode: str = "hybrid",
-    accept: tuple[str, ...] = (ANSWER,),
-    min_confidence: float = 0.0,
+    knowledge: KnowledgeService, question: Question, accept: tuple[str, ...] = (ANSWER,), min_confidence: float = 0.0
 ) -> Reply:
     """Articles for a question, read on its own or with the last one.
 
-    `topic` is what the NLU recognised in this message; `vector` its e5 vector.
     A ranking answers when the decision is one of `accept` and its confidence
     at least `min_confidence`, or when the NLU named a topic and the decision
     is not 'out of scope'.
     """
+    text, context, topic, vector, mode = question.text, question.context, question.topic, question.vector, question.mode
     audience = knowledge.audience_for(context.setting)
     leaning = bool(context.last_query) and leans_on_context(text)
     if context.last_query and asks_about_reporting(text):
@@ -118,21 +123,15 @@ def _sharing_articles(knowledge, text, audience, vector, mode) -> Found:
     ranked = knowledge.find_articles(
         text, topic=REPORT_TOPIC, audience=audience, limit=REPORT_CANDIDATES, vector=vector, mode=mode
     )
-    sharing = [a for a in ranked.items if SHARING_TOPICS & set(a["topics"])]
+    sharing = [a for a in ranked.items if SHARING_TOPICS & set(a.topics)]
     return replace(ranked, items=(sharing or ranked.items)[:5])
 
 
-def find_providers(
-    knowledge: KnowledgeService,
-    text: str,
-    context: Context,
-    topic: str | None = None,
-    vector: np.ndarray | None = None,
-    mode: str = "hybrid",
-) -> Reply:
+def find_providers(knowledge: KnowledgeService, question: Question) -> Reply:
     """Organisations for a request, for the current topic when the request leans on it."""
+    text, context, vector, mode = question.text, question.context, question.vector, question.mode
     audience = knowledge.audience_for(context.setting)
-    current = topic or context.topic
+    current = question.topic or context.topic
     found = knowledge.find_providers(text, topic=current, audience=audience, vector=vector, mode=mode)
     query = text
     if context.last_query and (leans_on_context(text) or not found.answered):
@@ -141,14 +140,14 @@ def find_providers(
     items = by_region(found.items, context.region)
     if current and len(items) < 3:
         # Too few direct matches: add the organisations known for the topic.
-        known = {p["id"] for p in items}
-        items += [p for p in knowledge.providers_for_topic(current) if p["id"] not in known]
+        known = {p.id for p in items}
+        items += [p for p in knowledge.providers_for_topic(current) if p.id not in known]
     found = replace(found, items=items[:5])
-    after = replace(context, topic=current, last_providers=tuple(p["id"] for p in found.items))
+    after = replace(context, topic=current, last_providers=tuple(p.id for p in found.items))
     return Reply(found, query, after)
 
 
-def providers_in_region(knowledge: KnowledgeService, context: Context) -> list[dict]:
+def providers_in_region(knowledge: KnowledgeService, context: Context) -> list[Provider]:
     """The providers just shown (or else those of the current topic), reordered for the region."""
     items = shown_providers(knowledge, context)
     if not items and context.topic:
@@ -156,16 +155,16 @@ def providers_in_region(knowledge: KnowledgeService, context: Context) -> list[d
     return by_region(items, context.region)
 
 
-def shown_providers(knowledge: KnowledgeService, context: Context) -> list[dict]:
+def shown_providers(knowledge: KnowledgeService, context: Context) -> list[Provider]:
     return [p for p in (knowledge.provider(pid) for pid in context.last_providers) if p]
 
 
-def by_region(providers: list[dict], region: str | None) -> list[dict]:
+def by_region(providers: list[Provider], region: str | None) -> list[Provider]:
     """Providers that name the region first, then national ones, then the rest; stable otherwise."""
     if not region:
         return list(providers)
 
-    def rank(provider: dict) -> int:
+    def rank(provider: Provider) -> int:
         if serves_region(provider, region):
             return 0
         return 1 if serves_region(provider, "landelijk") else 2
@@ -173,9 +172,9 @@ def by_region(providers: list[dict], region: str | None) -> list[dict]:
     return sorted(providers, key=rank)
 
 
-def serves_region(provider: dict, region: str) -> bool:
+def serves_region(provider: Provider, region: str) -> bool:
     """Whether the provider works there: "Zwolle" is served by a provider of Overijssel too."""
-    return load_regions().serves(provider["regions"], region)
+    return load_regions().serves(provider.regions, region)
 
 
 def _after_articles(
@@ -184,14 +183,14 @@ def _after_articles(
     if not found.answered:
         # A question asked to clarify is still the subject: the reply to it is read together with it.
         return replace(context, last_query=query[-MAX_QUERY:]) if found.decision == CLARIFY else context
-    top_topic = found.items[0]["topics"][0] if found.items[0]["topics"] else None
+    top_topic = found.items[0].topics[0] if found.items[0].topics else None
     topic = new_topic or (context.topic if keep_query else top_topic) or context.topic
     changed = topic != context.topic
     return replace(
         context,
         topic=topic,
         last_query=context.last_query if keep_query else query[-MAX_QUERY:],
-        last_articles=tuple(a["id"] for a in found.items),
+        last_articles=tuple(a.id for a in found.items),
         # A new topic: the organisations shown before belong to the old one.
         last_providers=() if changed else context.last_providers,
     )

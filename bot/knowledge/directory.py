@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.knowledge.browse import known_choice
+from bot.knowledge.records import Provider
 from bot.knowledge.regions import EVERYWHERE, IN_EVERY_PLACE, Place, Regions
 from bot.knowledge.service import KnowledgeService
 
@@ -20,13 +21,13 @@ class ProviderSearch:
     audience: str | None
     service: str | None
     place: Place | None
-    items: list[dict]  # providers of the place first, then those in every place, then national ones
+    items: list[Provider]  # providers of the place first, then those in every place, then national ones
     services: list[str]  # every kind of service on offer, for the filter
     ignored: tuple[str, ...] = ()  # parameters with an unknown value: "onderwerp", "werkveld", "aanbod", "regio"
 
 
-def services_offered(providers: list[dict]) -> list[str]:
-    return sorted({service for provider in providers for service in provider["services"]})
+def services_offered(providers: list[Provider]) -> list[str]:
+    return sorted({service for provider in providers for service in provider.services})
 
 
 def search(
@@ -47,18 +48,18 @@ def search(
     flags = (("onderwerp", bad_topic), ("werkveld", bad_audience), ("aanbod", bad_service), ("regio", bad_region))
     ignored = tuple(name for name, bad in flags if bad)
 
-    def order(provider: dict) -> tuple:
+    def order(provider: Provider) -> tuple:
         if place is None:
-            return (0, provider["name"])
-        here = regions.serves(provider["regions"], place.value)
-        everywhere = any(r in EVERYWHERE for r in provider["regions"])
-        return (0 if here else 2 if everywhere else 1, provider["name"])
+            return (0, provider.name)
+        here = regions.serves(provider.regions, place.value)
+        everywhere = any(r in EVERYWHERE for r in provider.regions)
+        return (0 if here else 2 if everywhere else 1, provider.name)
 
-    def fits(provider: dict) -> bool:
+    def fits(provider: Provider) -> bool:
         wanted = (
-            (not topic or topic in provider["topics"])
-            and (not audience or audience in provider["audiences"])
-            and (not service or service in provider["services"])
+            (not topic or topic in provider.topics)
+            and (not audience or audience in provider.audiences)
+            and (not service or service in provider.services)
         )
         return wanted and (place is None or serves_place(regions, provider, place))
 
@@ -66,7 +67,7 @@ def search(
     return ProviderSearch(topic, audience, service, place, items, services, ignored)
 
 
-def serves_place(regions: Regions, provider: dict, place: Place) -> bool:
+def serves_place(regions: Regions, provider: Provider, place: Place) -> bool:
     """Whether a provider is there for someone in `place`: it works there, everywhere, or has one in every place."""
     kinds = EVERYWHERE + IN_EVERY_PLACE
-    return any(r in kinds for r in provider["regions"]) or regions.serves(provider["regions"], place.value)
+    return any(r in kinds for r in provider.regions) or regions.serves(provider.regions, place.value)

@@ -11,6 +11,7 @@ import yaml
 
 from bot.knowledge.context import (
     Context,
+    Question,
     answer_question,
     find_providers,
     providers_in_region,
@@ -69,8 +70,7 @@ def _read(path: Path) -> list[dict]:
 
 def find(service: KnowledgeService, question: dict, **options):
     """Searches the articles or providers a labelled question is about, for its audience."""
-    search = service.find_providers if question["kind"] == "provider" else service.find_articles
-    return search(question["q"], **{"audience": question.get("audience"), **options})
+    return service.find(question["kind"], question["q"], **{"audience": question.get("audience"), **options})
 
 
 def evaluate(
@@ -80,7 +80,7 @@ def evaluate(
     results = {"article": Scores(), "provider": Scores(), "all": Scores()}
     for question in questions:
         audience = question.get("audience") if use_audience else None
-        ranked = [hit["id"] for hit in find(service, question, audience=audience, limit=10, mode=mode).items]
+        ranked = [hit.id for hit in find(service, question, audience=audience, limit=10, mode=mode).items]
         for key in (question["kind"], "all"):
             results[key].add(question["q"], question["relevant"], ranked)
     return results
@@ -126,6 +126,12 @@ def decision_labels(questions: list[dict], not_answerable: list[dict]) -> list[t
     return rows
 
 
+def decision_rows(sets: Path) -> list[tuple[dict, str]]:
+    """Every labelled input of the search sets (tests/search) with the decision it expects."""
+    questions = question_sets(sets / "questions")
+    return decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
+
+
 def evaluate_decision(service: KnowledgeService, rows: list[tuple[dict, str]], mode: str = "hybrid"):
     scores = DecisionScores()
     for question, expected in rows:
@@ -149,13 +155,11 @@ def play_turn(service: KnowledgeService, turn: dict, context: Context, mode: str
     """(the context after the turn, the ids it showed) for a labelled turn, as the actions would answer it."""
     kind, text = turn["kind"], turn["say"]
     if kind == "contact":
-        return context, [p["id"] for p in shown_providers(service, context)]
+        return context, [p.id for p in shown_providers(service, context)]
     if kind == "region":
         context = replace(context, region=turn.get("region"))
-        return context, [p["id"] for p in providers_in_region(service, context)]
-    if kind == "provider":
-        reply = find_providers(service, text, context, mode=mode)
-    else:
-        reply = answer_question(service, text, context, mode=mode)
-    shown = [item["id"] for item in reply.found.items] if reply.found.answered or kind == "provider" else []
+        return context, [p.id for p in providers_in_region(service, context)]
+    question = Question(text, context, mode=mode)
+    reply = find_providers(service, question) if kind == "provider" else answer_question(service, question)
+    shown = [item.id for item in reply.found.items] if reply.found.answered or kind == "provider" else []
     return reply.context, shown

@@ -8,6 +8,7 @@ municipalities. The map lets "Zwolle" find a provider of Overijssel and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,7 +65,7 @@ class Regions:
         towns = sorted(self.municipalities.values(), key=lambda m: key(m.name))
         return [(p, [m for m in towns if m.province == p.name]) for p in provinces]
 
-    def serves(self, regions: list[str], asked: str) -> bool:
+    def serves(self, regions: Sequence[str], asked: str) -> bool:
         """Whether a provider with these regions works in the place asked about.
 
         The same place, or a province and a municipality in it; a place the map

@@ -10,7 +10,8 @@ a restart.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from functools import partialmethod
 
 import numpy as np
 from sqlalchemy import select
@@ -18,29 +19,24 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.knowledge.decision import ANSWER, DecisionModel, load_model
 from bot.knowledge.hybrid import DenseIndex, Signals, rank
+from bot.knowledge.records import Article, Provider, Record
 from bot.knowledge.search import Document, SearchIndex
 from bot.knowledge.text import Synonyms, fold, words
 from bot.knowledge.vectors import Embedder, article_passages, content_key, from_bytes, provider_passages
-from bot.store import (
-    Article,
-    Audience,
-    KnowledgeState,
-    PassageVector,
-    Provider,
-    SynonymGroup,
-    Topic,
-    unit_of_work,
-)
+from bot.store import Article as ArticleRow
+from bot.store import Audience, KnowledgeState, PassageVector, SynonymGroup, Topic, unit_of_work
+from bot.store import Provider as ProviderRow
 
 ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topic": 2.0, "topics": 0.5, "body": 0.6}
 PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topic": 2.0, "topics": 0.5}
+ARTICLE, PROVIDER = "article", "provider"  # the kinds of record, as the labelled questions name them
 
 
 @dataclass(frozen=True)
 class Catalogue:
     version: int
-    articles: dict[str, dict]
-    providers: dict[str, dict]
+    articles: dict[str, Article]
+    providers: dict[str, Provider]
     article_index: SearchIndex
     provider_index: SearchIndex
     article_vectors: DenseIndex
@@ -50,13 +46,20 @@ class Catalogue:
     topic_words: dict[str, str]  # folded keyword or id → topic id
     audience_words: dict[str, str]  # folded keyword or id → audience id
 
+    def indexes(self, kind: str) -> tuple[SearchIndex, DenseIndex, dict[str, Record]]:
+        """The search index, the passage vectors and the records of one kind (ARTICLE or PROVIDER)."""
+        return {
+            ARTICLE: (self.article_index, self.article_vectors, self.articles),
+            PROVIDER: (self.provider_index, self.provider_vectors, self.providers),
+        }[kind]
+
 
 @dataclass(frozen=True)
 class Found:
     """A ranking and what the answer decision made of it."""
 
     decision: str  # bot.knowledge.decision: answer, clarify or none
-    items: list[dict]  # best first, each with a display score
+    items: list[Record]  # best first, each with a display score
     signals: Signals
     confidence: float  # the decision's probability that the ranking answers the question
 
@@ -73,39 +76,34 @@ class KnowledgeService:
         self._catalogue: Catalogue | None = None
         self._lock = threading.Lock()
 
-    def find_articles(self, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
-        """The articles for `text`; `vector` is its e5 vector when the NLU already made it."""
+    def find(self, kind: str, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
+        """The articles or providers (`kind`) for `text`; `vector` is its e5 vector when the NLU already made it."""
         catalogue = self.catalogue()
-        indexes = catalogue.article_index, catalogue.article_vectors, catalogue.articles
-        return self._find(catalogue, indexes, text, topic, audience, limit, vector, mode)
-
-    def find_providers(self, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
-        catalogue = self.catalogue()
-        indexes = catalogue.provider_index, catalogue.provider_vectors, catalogue.providers
-        return self._find(catalogue, indexes, text, topic, audience, limit, vector, mode)
-
-    def search_articles(self, text: str, topic=None, audience=None, limit=5, mode="hybrid") -> list[dict]:
-        """The ranked articles, answer or not: for pages that list results."""
-        return self.find_articles(text, topic, audience, limit, mode=mode).items
-
-    def _find(self, catalogue, indexes, text, topic, audience, limit, vector, mode) -> Found:
-        lexical, dense, items = indexes
+        lexical, dense, records = catalogue.indexes(kind)
         if vector is None and mode != "bm25" and text.strip():
             vector = self.embedder.query(text)
         mentioned = frozenset(_topics_in(catalogue, text))
         ranking = rank(lexical, dense, text, vector, topic, audience, limit, mode, mentioned)
-        found = [dict(items[item_id], score=score) for item_id, score in zip(ranking.ids, ranking.scores, strict=True)]
+        items = [replace(records[i], score=score) for i, score in zip(ranking.ids, ranking.scores, strict=True)]
         p = self.decision.probabilities(ranking.signals)
-        return Found(self.decision.choose(ranking.signals, p), found, ranking.signals, p[ANSWER])
+        return Found(self.decision.choose(ranking.signals, p), items, ranking.signals, p[ANSWER])
+
+    # Most callers know which kind they want; the evaluation reads it from the labelled question.
+    find_articles = partialmethod(find, ARTICLE)
+    find_providers = partialmethod(find, PROVIDER)
+
+    def search_articles(self, text: str, topic=None, audience=None, limit=5, mode="hybrid") -> list[Article]:
+        """The ranked articles, answer or not: for pages that list results."""
+        return self.find_articles(text, topic, audience, limit, mode=mode).items
 
     def topics_in(self, text: str) -> set[str]:
         """Topic ids whose label or keywords occur in `text` as whole words."""
         return _topics_in(self.catalogue(), text)
 
-    def providers_for_topic(self, topic: str, limit: int = 5) -> list[dict]:
+    def providers_for_topic(self, topic: str, limit: int = 5) -> list[Provider]:
         """Providers whose first topic is `topic`, then those that list it at all."""
         items = list(self.catalogue().providers.values())
-        ranked = sorted((p for p in items if topic in p["topics"]), key=lambda p: (p["topics"].index(topic), p["name"]))
+        ranked = sorted((p for p in items if topic in p.topics), key=lambda p: (p.topics.index(topic), p.name))
         return ranked[:limit]
 
     def topics(self) -> list[dict]:
@@ -114,10 +112,10 @@ class KnowledgeService:
     def audiences(self) -> list[dict]:
         return self.catalogue().audiences
 
-    def article(self, article_id: str) -> dict | None:
+    def article(self, article_id: str) -> Article | None:
         return self.catalogue().articles.get(article_id)
 
-    def provider(self, provider_id: str) -> dict | None:
+    def provider(self, provider_id: str) -> Provider | None:
         return self.catalogue().providers.get(provider_id)
 
     def topic_for(self, value: str | None) -> str | None:
@@ -155,8 +153,12 @@ def _build(session, version: int) -> Catalogue:
 
     audiences = {a.id: a for a in session.execute(select(Audience)).scalars()}
     synonyms = Synonyms([g.terms for g in session.execute(select(SynonymGroup)).scalars()])
-    articles, article_docs, article_vectors = _articles(session, topic_text, vectors)
-    providers, provider_docs, provider_vectors = _providers(session, topic_text, vectors)
+    articles, article_docs, article_vectors = _shelf(
+        session, ArticleRow, _article, article_passages, topic_text, vectors
+    )
+    providers, provider_docs, provider_vectors = _shelf(
+        session, ProviderRow, _provider, provider_passages, topic_text, vectors
+    )
     return Catalogue(
         version=version,
         articles=articles,
@@ -172,58 +174,48 @@ def _build(session, version: int) -> Catalogue:
     )
 
 
-def _articles(session, topic_text, vectors) -> tuple[dict[str, dict], list[Document], list]:
-    """Each article as the service hands it out, its search document and its passage vectors."""
-    articles, docs, article_vectors = {}, [], []
-    for row in session.execute(select(Article).order_by(Article.id)).scalars():
-        articles[row.id] = {
-            "id": row.id,
-            "title": row.title,
-            "summary": row.summary,
-            "body": row.body,
-            "topics": list(row.topics),
-            "audiences": list(row.audiences),
-            "updated": row.updated.isoformat(),
-        }
-        fields = {
-            "title": row.title,
-            "keywords": " ".join(row.keywords),
-            "summary": row.summary,
-            "topic": topic_text(row.topics[:1]),
-            "topics": topic_text(row.topics[1:]),
-            "body": row.body,
-        }
+def _shelf(session, model, read, passages, topic_text, vectors) -> tuple[dict[str, Record], list[Document], list]:
+    """Each row of `model` as the service hands it out (`read`), its search document and its passage vectors."""
+    records, docs, record_vectors = {}, [], []
+    for row in session.execute(select(model).order_by(model.id)).scalars():
+        record, fields = read(row, topic_text)
+        records[row.id] = record
         docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
-        article_vectors.append(vectors(article_passages(articles[row.id])))
-    return articles, docs, article_vectors
+        record_vectors.append(vectors(passages(asdict(record))))
+    return records, docs, record_vectors
 
 
-def _providers(session, topic_text, vectors) -> tuple[dict[str, dict], list[Document], list]:
-    """Each provider as the service hands it out, its search document and its passage vector."""
-    providers, docs, provider_vectors = {}, [], []
-    for row in session.execute(select(Provider).order_by(Provider.id)).scalars():
-        providers[row.id] = {
-            "id": row.id,
-            "name": row.name,
-            "description": row.description,
-            "topics": list(row.topics),
-            "audiences": list(row.audiences),
-            "regions": list(row.regions),
-            "services": list(row.services),
-            "phone": row.phone,
-            "url": row.url,
-        }
-        fields = {
-            "name": row.name,
-            "keywords": " ".join(row.keywords),
-            "description": row.description,
-            "services": " ".join(row.services),
-            "topic": topic_text(row.topics[:1]),
-            "topics": topic_text(row.topics[1:]),
-        }
-        docs.append(Document(row.id, fields, tuple(row.topics), tuple(row.audiences), _phrases(row.keywords)))
-        provider_vectors.append(vectors(provider_passages(providers[row.id])))
-    return providers, docs, provider_vectors
+def _article(row: ArticleRow, topic_text) -> tuple[Article, dict[str, str]]:
+    """The article, and the fields of its search document."""
+    article = Article(
+        row.id, row.title, row.summary, row.body, tuple(row.topics), tuple(row.audiences), row.updated.isoformat()
+    )
+    fields = {
+        "title": row.title,
+        "keywords": " ".join(row.keywords),
+        "summary": row.summary,
+        "topic": topic_text(row.topics[:1]),
+        "topics": topic_text(row.topics[1:]),
+        "body": row.body,
+    }
+    return article, fields
+
+
+def _provider(row: ProviderRow, topic_text) -> tuple[Provider, dict[str, str]]:
+    """The provider, and the fields of its search document."""
+    provider = Provider(
+        row.id, row.name, row.description, tuple(row.topics), tuple(row.audiences), tuple(row.regions),
+        tuple(row.services), row.phone, row.url,
+    )  # fmt: skip
+    fields = {
+        "name": row.name,
+        "keywords": " ".join(row.keywords),
+        "description": row.description,
+        "services": " ".join(row.services),
+        "topic": topic_text(row.topics[:1]),
+        "topics": topic_text(row.topics[1:]),
+    }
+    return provider, fields
 
 
 def _phrases(keywords: list[str]) -> tuple[str, ...]:

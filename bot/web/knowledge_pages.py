@@ -23,7 +23,7 @@ def search_page(knowledge: KnowledgeService, arg: Callable[[str], str | None]) -
     """What /kennis shows for its query parameters (`arg` reads one): results, or every article by topic."""
     found = browse.search(knowledge, arg("q"), arg("onderwerp"), arg("werkveld"))
     topics = knowledge.topics()
-    groups = [(t, [a for a in found.items if a["topics"][0] == t["id"]]) for t in topics]
+    groups = [(t, [a for a in found.items if a.topics[0] == t["id"]]) for t in topics]
     return {
         "search": found,
         "topics": topics,
@@ -51,5 +51,5 @@ async def article(request, article_id: str):
         return page(request, "not_found.html", status=404, message=NOT_FOUND)
     related, topics = await asyncio.to_thread(lambda: (browse.related(knowledge, item), knowledge.topics()))
     labels = {t["id"]: t["label"] for t in topics}
-    body = article_html(item["body"])
+    body = article_html(item.body)
     return page(request, "article.html", article=item, body=body, labels=labels, related=related)

@@ -12,7 +12,7 @@ from bot.store import Escalation, unit_of_work
 from tests.actions.conftest import make_tracker, responses, user_event
 
 ARTICLE_KEYS = {"id", "title", "summary", "url", "topics", "score"}
-PROVIDER_KEYS = {"id", "name", "description", "topics", "audiences", "regions", "services", "phone", "url"}
+PROVIDER_KEYS = {"id", "name", "description", "topics", "audiences", "regions", "services", "phone", "url", "page"}
 ESCALATION_KEYS = {"type", "ticket", "reason", "mode", "phone", "open_now", "hours", "emergency"}
 
 
@@ -20,7 +20,7 @@ def custom(messages, kind):
     return [m["custom"] for m in messages if (m.get("custom") or {}).get("type") == kind]
 
 
-def test_a_knowledge_question_gets_an_articles_payload_first(run_action):
+def test_a_knowledge_question_gets_an_articles_payload_first(run_action, services):
     question = "Hoe praat ik met een leerling over complottheorieën?"
     messages = run_action(ActionSearchKnowledge, make_tracker(question, "ask_knowledge"))
     assert responses(messages) == ["articles", "utter_articles_followup"]
@@ -29,7 +29,8 @@ def test_a_knowledge_question_gets_an_articles_payload_first(run_action):
     assert 1 <= len(payload["items"]) <= 5
     for item in payload["items"]:
         assert set(item) == ARTICLE_KEYS
-        assert item["url"] == f"/kennis/{item['id']}"
+        # Absolute: the widget may be embedded on another site.
+        assert item["url"] == f"{services.settings.public_url}/kennis/{item['id']}"
         assert 0 < item["score"] <= 1
     assert "complotdenken" in payload["items"][0]["topics"]
 
@@ -84,11 +85,14 @@ def test_acute_danger_in_a_knowledge_question_still_gets_112_first(run_action):
     assert responses(messages)[0] == "utter_acute_112"
 
 
-def test_providers_follow_the_contract(run_action):
+def test_providers_follow_the_contract(run_action, services):
     messages = run_action(ActionFindProviders, make_tracker("Waar kunnen ouders terecht met zorgen?", "find_provider"))
     assert responses(messages) == ["providers", "utter_providers_followup"]
     [payload] = custom(messages, "providers")
     assert payload["items"] and all(set(item) == PROVIDER_KEYS for item in payload["items"])
+    for item in payload["items"]:
+        assert item["page"] == f"{services.settings.public_url}/organisaties/{item['id']}"
+        assert item["url"] is None or item["url"].startswith("https://")  # their own website, not our page
     assert any("ouders" in item["topics"] for item in payload["items"][:3])
 
 
@@ -245,17 +249,17 @@ def test_who_can_help_with_that_uses_the_topic_just_discussed(run_action):
 
 
 def test_contact_details_are_those_of_the_providers_just_shown(run_action, services):
-    known = [p for p in services.knowledge.catalogue().providers.values() if p["phone"]][:1]
-    unknown = [p for p in services.knowledge.catalogue().providers.values() if not p["phone"] and not p["url"]][:1]
+    known = [p for p in services.knowledge.catalogue().providers.values() if p.phone][:1]
+    unknown = [p for p in services.knowledge.catalogue().providers.values() if not p.phone and not p.url][:1]
     shown = make_tracker(
         "hebben ze een telefoonnummer",
         "ask_contact_details",
-        slots={"last_providers": [known[0]["id"], unknown[0]["id"]]},
+        slots={"last_providers": [known[0].id, unknown[0].id]},
     )
     messages = run_action(ActionProviderContacts, shown)
     assert responses(messages) == ["utter_contacts", "utter_contacts_partly_unknown"]
-    assert known[0]["phone"] in messages[0]["contacts"] and unknown[0]["name"] not in messages[0]["contacts"]
-    none_known = make_tracker("website?", "ask_contact_details", slots={"last_providers": [unknown[0]["id"]]})
+    assert known[0].phone in messages[0]["contacts"] and unknown[0].name not in messages[0]["contacts"]
+    none_known = make_tracker("website?", "ask_contact_details", slots={"last_providers": [unknown[0].id]})
     assert responses(run_action(ActionProviderContacts, none_known)) == ["utter_contacts_unknown"]
     assert responses(run_action(ActionProviderContacts, make_tracker("nummer?", "ask_contact_details"))) == [
         "utter_contacts_which_provider"

@@ -42,7 +42,7 @@ def test_filters_narrow_the_search_and_are_kept_in_the_form(web, services):
     reply = get(web, "/kennis", q="gesprek", onderwerp="ouders", werkveld="jeugdhulp")
     found = set(links(reply.text, "/kennis/"))
     articles = services.knowledge.catalogue().articles
-    assert found and all({"ouders"} <= set(articles[a]["topics"]) for a in found)
+    assert found and all({"ouders"} <= set(articles[a].topics) for a in found)
     assert '<option value="ouders" selected>' in reply.text and '<option value="jeugdhulp" selected>' in reply.text
 
 
@@ -67,7 +67,7 @@ def test_an_article_page_has_related_articles_the_ask_link_and_tel_links(web):
 
 
 def test_the_chat_page_carries_the_article_as_the_question(web, services):
-    title = services.knowledge.article(ARTICLE)["title"]
+    title = services.knowledge.article(ARTICLE).title
     reply = get(web, "/", over=ARTICLE)
     assert f'data-question="Vertel me meer over: {html.escape(title)}"' in reply.text
     assert 'src="/static/ask_about.js"' in reply.text
@@ -91,7 +91,7 @@ def test_provider_filters_and_a_region_keep_national_providers(web, services):
     shown = set(links(reply.text, "/organisaties/"))
     providers = services.knowledge.catalogue().providers
     assert "landelijk-steunpunt-extremisme" in shown
-    assert all("exitbegeleiding" in providers[p]["services"] for p in shown)
+    assert all("exitbegeleiding" in providers[p].services for p in shown)
     assert '<option value="Zwolle" selected>' in reply.text and "Landelijke organisaties" in reply.text
 
 

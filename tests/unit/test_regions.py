@@ -8,6 +8,7 @@ import pytest
 from bot.knowledge import directory
 from bot.knowledge.context import Context, by_region, providers_in_region, serves_region
 from bot.knowledge.loader import KnowledgeInvalid, load_knowledge
+from bot.knowledge.records import Provider
 from bot.knowledge.regions import load_regions, parse_regions
 from bot.knowledge.service import KnowledgeService
 from bot.store import make_engine, make_sessionmaker
@@ -38,7 +39,7 @@ OVERIJSSEL = """
 
 
 def provider(*regions):
-    return {"id": "p", "name": "P", "regions": list(regions)}
+    return Provider("p", "P", "", (), (), regions, (), None, None)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_the_chat_puts_a_provider_of_the_province_first_for_a_municipality():
 
 def test_a_region_filter_for_a_municipality_includes_its_province_and_national_providers(knowledge):
     found = directory.search(knowledge, load_regions(), None, None, None, "Zwolle")
-    ids = [p["id"] for p in found.items]
+    ids = [p.id for p in found.items]
     assert ids[0] == "proef-steunpunt-overijssel"
     assert "proef-meldpunt-utrecht" not in ids
     assert {"advieslijn-platform-jep", "alarmnummer-112", "radicalisation-awareness-network"} <= set(ids)
@@ -88,13 +89,13 @@ def test_a_region_filter_for_a_municipality_includes_its_province_and_national_p
 
 
 def test_a_province_filter_includes_providers_of_its_municipalities(knowledge):
-    ids = [p["id"] for p in directory.search(knowledge, load_regions(), None, None, None, "provincie Utrecht").items]
+    ids = [p.id for p in directory.search(knowledge, load_regions(), None, None, None, "provincie Utrecht").items]
     assert ids[0] == "proef-meldpunt-utrecht" and "proef-steunpunt-overijssel" not in ids
 
 
 def test_the_chat_region_follow_up_finds_the_provider_of_the_province(knowledge):
     items = providers_in_region(knowledge, Context(topic="ouders", region="zwolle"))
-    assert items[0]["id"] == "proef-steunpunt-overijssel"
+    assert items[0].id == "proef-steunpunt-overijssel"
 
 
 def test_an_unknown_place_in_providers_yml_is_refused(tmp_path):
