@@ -91,3 +91,9 @@ def plain_text(payload: Any, public_url: str) -> str:
     if kind == "escalation":
         return escalation(payload)
     return ""
+
+
+def custom_message(payload: Any, public_url: str) -> dict:
+    """A custom payload as one message, with its plain text beside it when it has one."""
+    text = plain_text(payload, public_url)
+    return {"text": text, "custom": payload} if text else {"custom": payload}

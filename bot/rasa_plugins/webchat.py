@@ -18,8 +18,10 @@ web app reads it on `/typing` with the relay token.
 
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
 arguments, which breaks on the contract's payloads; the web chat sends it as
-`{"custom": payload}`, like the REST channel does, and accepts connections only
-from the allow-listed origins (JEP_ALLOWED_ORIGINS).
+`{"text": ..., "custom": payload}`, like the REST channel does: the text is
+the payload in plain words (plain_text.py) for a generic Rasa client, added
+here only, never to the tracker. It accepts connections only from the
+allow-listed origins (JEP_ALLOWED_ORIGINS).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from socketio import AsyncServer
 from bot.config import load_settings
 from bot.conversation_ids import is_webchat_id, new_webchat_id, proves_ownership, resume_token
 from bot.http_checks import NOT_AN_OBJECT, json_object
+from bot.plain_text import custom_message
 from bot.privacy import redact
 from bot.rasa_plugins.channels import parsing_in_worker
 from bot.rasa_plugins.gate import address_of, shared_gate, typed_text
@@ -66,6 +69,10 @@ def relay_authorised(request, token: str) -> bool:
 
 
 class WebChatOutput(SocketIOOutput):
+    def __init__(self, sio: AsyncServer, bot_message_evt: str, public_url: str) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.public_url = public_url
+
     @classmethod
     def name(cls) -> str:
         return "webchat"
@@ -78,7 +85,7 @@ class WebChatOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"text": text.strip(), "live": mark})
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self._send_message(recipient_id, {"custom": json_message})
+        await self._send_message(recipient_id, custom_message(json_message, self.public_url))
 
 
 class WebChatSockets:
@@ -219,7 +226,7 @@ class WebChatInput(SocketIOInput):
         )
 
     def get_output_channel(self) -> WebChatOutput | None:
-        return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
+        return WebChatOutput(self.sio, self.bot_message_evt, self.settings.public_url) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.settings = load_settings()

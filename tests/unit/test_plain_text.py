@@ -1,8 +1,11 @@
 """The plain-text rendering of contract payloads that generic Rasa clients show instead of the cards."""
 
+import asyncio
+
 import pytest
 
 from bot.plain_text import plain_text
+from bot.rasa_plugins.channels import PlainTextCollector
 
 PUBLIC = "https://jep.example.nl/"
 
@@ -94,3 +97,15 @@ def test_a_title_stays_on_one_line_as_it_was_written():
     assert plain_text(payload, "http://localhost:8000").splitlines()[1] == (
         "- Regel met <b>tekens</b> – http://localhost:8000/kennis/x"
     )
+
+
+def test_the_rest_channel_sends_the_text_in_the_same_message_as_the_payload():
+    collector = PlainTextCollector(PUBLIC)
+    payload = escalation(mode="live")
+    asyncio.run(collector.send_response("gesprek", {"text": "Ik haal er iemand bij."}))
+    asyncio.run(collector.send_response("gesprek", {"custom": payload}))
+    asyncio.run(collector.send_response("gesprek", {"custom": {"type": "onbekend"}}))
+    first, second, third = collector.messages
+    assert first == {"recipient_id": "gesprek", "text": "Ik haal er iemand bij."}
+    assert second == {"recipient_id": "gesprek", "text": plain_text(payload, PUBLIC), "custom": payload}
+    assert third == {"recipient_id": "gesprek", "custom": {"type": "onbekend"}}  # no empty text
