@@ -8,6 +8,8 @@ the gate both channels share (gate.py): quick replies from the allow-list,
 redaction, the length limit and the rate limits, where `/message_too_long`
 and `/rate_limited` stand in for a message that is not processed. When the
 server starts, Rasa parses every message in a worker thread (off_loop.py).
+A custom payload comes back with its plain text (plain_text.py) in the same
+message, for clients that do not know our payloads.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sanic import Blueprint, response
 from bot.config import load_settings
 from bot.conversation_ids import sender_problem
 from bot.http_checks import NOT_AN_OBJECT, json_object, refusal
+from bot.plain_text import plain_text
 from bot.rasa_plugins.gate import address_of, shared_gate, typed_text
 from bot.rasa_plugins.off_loop import parse_in_worker
 
@@ -42,6 +45,18 @@ def parsing_in_worker(blueprint: Blueprint) -> Blueprint:
 
 def bad_request(error: str, status: int = 400) -> response.HTTPResponse:
     return response.json({"error": error}, status=status)
+
+
+class PlainTextCollector(CollectingOutputChannel):
+    """Rasa's collector, with the plain text beside each custom payload; the tracker keeps the payload alone."""
+
+    def __init__(self, public_url: str) -> None:
+        super().__init__()
+        self.public_url = public_url
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        text = plain_text(json_message, self.public_url) or None
+        await self._persist_message(self._message(recipient_id, text=text, custom=json_message))
 
 
 class GuardedRestInput(RestInput):
@@ -76,7 +91,7 @@ class GuardedRestInput(RestInput):
             if not text:
                 return bad_request(EMPTY)
             text = await asyncio.to_thread(shared_gate().admit, text, sender, address_of(request, settings))
-            collector = CollectingOutputChannel()
+            collector = PlainTextCollector(settings.public_url)
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
             except asyncio.CancelledError:

@@ -151,9 +151,25 @@ def test_the_reply_that_starts_a_live_chat_is_marked_and_others_are_not():
         async def emit(self, event, data, room=None, **_):
             sent.append(data)
 
-    output = WebChatOutput(Sio(), "bot_uttered")
+    output = WebChatOutput(Sio(), "bot_uttered", "http://localhost:8000")
     asyncio.run(output.send_response("web-a", {"text": "Een adviseur neemt het over.",
                                                "utter_action": "utter_live_started"}))  # fmt: skip
     asyncio.run(output.send_response("web-a", {"text": "Eerste deel\n\nTweede deel", "utter_action": "utter_greet"}))
     assert sent == [{"text": "Een adviseur neemt het over.", "live": "started"},
                     {"text": "Eerste deel"}, {"text": "Tweede deel"}]  # fmt: skip
+
+
+def test_a_custom_payload_goes_out_as_one_message_with_its_plain_text():
+    sent = []
+
+    class Sio:
+        async def emit(self, event, data, room=None, **_):
+            sent.append(data)
+
+    output = WebChatOutput(Sio(), "bot_uttered", "https://jep.example.nl")
+    articles = {"type": "articles", "items": [{"title": "Signalen", "url": "/kennis/signalen"}]}
+    asyncio.run(output.send_response("web-a", {"custom": articles}))
+    asyncio.run(output.send_response("web-a", {"custom": {"type": "onbekend"}}))
+    assert sent == [{"text": "Artikelen bij je vraag:\n- Signalen – https://jep.example.nl/kennis/signalen",
+                     "custom": articles}, {"custom": {"type": "onbekend"}}]  # fmt: skip
+    assert articles == {"type": "articles", "items": [{"title": "Signalen", "url": "/kennis/signalen"}]}

@@ -259,19 +259,29 @@
     box.appendChild(more);
   }
 
-  function renderArticles(payload, entry) {
+  // One card per item of a payload, made by `make`; the ones past the third wait behind "Meer resultaten".
+  function renderCards(payload, entry, make) {
     var box = el("div", "jep-cards");
-    var cards = [];
-    (payload.items || []).forEach(function (item) {
-      var card = el("article", "jep-card");
-      card.appendChild(el("h3", null, item.title));
-      card.appendChild(el("p", null, item.summary));
-      var href = safeHref(item.url);
-      if (href) card.appendChild(link("Lees meer", href, "Lees meer: " + item.title));
-      box.appendChild(card);
-      cards.push(card);
-    });
+    var cards = (payload.items || []).map(function (item) { return box.appendChild(make(item)); });
     withMore(box, cards, entry);
+    return box;
+  }
+
+  // A card's title and text; the caller adds its links.
+  function card(title, text) {
+    var box = el("article", "jep-card");
+    box.appendChild(el("h3", null, title));
+    box.appendChild(el("p", null, text));
+    return box;
+  }
+
+  function renderArticles(payload, entry) {
+    var box = renderCards(payload, entry, function (item) {
+      var article = card(item.title, item.summary);
+      var href = safeHref(item.url);
+      if (href) article.appendChild(link("Lees meer", href, "Lees meer: " + item.title));
+      return article;
+    });
     box.appendChild(renderRating(payload, entry));
     return box;
   }
@@ -374,22 +384,15 @@
   }
 
   function renderProviders(payload, entry) {
-    var box = el("div", "jep-cards");
-    var cards = [];
-    (payload.items || []).forEach(function (item) {
-      var card = el("article", "jep-card");
-      card.appendChild(el("h3", null, item.name));
-      card.appendChild(el("p", null, item.description));
+    return renderCards(payload, entry, function (item) {
+      var provider = card(item.name, item.description);
       var tel = item.phone && telHref(item.phone);
       // The name a link is known by starts with the words it shows (WCAG 2.5.3).
-      if (tel) card.appendChild(link("Bel " + item.phone, tel, "Bel " + item.phone + " (" + item.name + ")"));
+      if (tel) provider.appendChild(link("Bel " + item.phone, tel, "Bel " + item.phone + " (" + item.name + ")"));
       var href = safeHref(item.url);
-      if (href) card.appendChild(link("Website", href, "Website van " + item.name));
-      box.appendChild(card);
-      cards.push(card);
+      if (href) provider.appendChild(link("Website", href, "Website van " + item.name));
+      return provider;
     });
-    withMore(box, cards, entry);
-    return box;
   }
 
   function renderEscalation(payload) {
@@ -427,10 +430,12 @@
     var item = el("li", "jep-message jep-" + entry.from + (msg.advisor ? " jep-advisor" : ""));
     if (msg.advisor) item.appendChild(el("p", "jep-who", "Adviseur"));
     else item.appendChild(el("span", "jep-visually-hidden", entry.from === "user" ? "Jij: " : "Assistent: "));
-    if (msg.text && entry.from === "bot") item.appendChild(paragraph(null, msg.text));
-    else if (msg.text) item.appendChild(el("p", null, msg.text));
     var custom = msg.custom;
-    if (custom && RENDER[custom.type]) item.appendChild(RENDER[custom.type](custom, entry));
+    var cards = custom && RENDER[custom.type];
+    // A payload we render comes with its plain text for other clients; the cards say it already.
+    if (msg.text && !cards && entry.from === "bot") item.appendChild(paragraph(null, msg.text));
+    else if (msg.text && !cards) item.appendChild(el("p", null, msg.text));
+    if (cards) item.appendChild(cards(custom, entry));
     if (entry.from === "bot" && msg.live === "ended") item.appendChild(renderLiveRating(entry));
     var buttons = msg.quick_replies || msg.buttons;
     if (entry.from === "bot" && Array.isArray(buttons) && buttons.length) {
