@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import socketio
@@ -22,6 +23,12 @@ QUESTIONS = {
     "providers": "Welke organisatie helpt families van geradicaliseerde jongeren?",
     "escalation": "Ik wil graag een adviseur spreken",
 }
+
+
+def in_own_loop(coroutine):
+    # Playwright's sync API keeps an event loop running in this thread once a page test has run.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def standard_conversation(stack, message: str) -> list[dict]:
@@ -46,7 +53,7 @@ async def standard_conversation(stack, message: str) -> list[dict]:
 
 @pytest.mark.parametrize("kind", sorted(QUESTIONS))
 def test_a_standard_socketio_client_gets_text_in_every_reply(stack, kind):
-    replies = asyncio.run(standard_conversation(stack, QUESTIONS[kind]))
+    replies = in_own_loop(standard_conversation(stack, QUESTIONS[kind]))
     assert any((reply.get("custom") or {}).get("type") == kind for reply in replies), replies
     assert all(isinstance(reply.get("text"), str) and reply["text"].strip() for reply in replies), replies
     text = "\n".join(reply["text"] for reply in replies)
@@ -57,7 +64,7 @@ def test_a_standard_socketio_client_gets_text_in_every_reply(stack, kind):
 
 
 def test_an_acute_reply_says_112_in_its_first_text(stack):
-    replies = asyncio.run(standard_conversation(stack, "er loopt iemand met een vuurwapen door de school"))
+    replies = in_own_loop(standard_conversation(stack, "er loopt iemand met een vuurwapen door de school"))
     assert "112" in replies[0]["text"]
     assert all(reply.get("text", "").strip() for reply in replies), replies
 

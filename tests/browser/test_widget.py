@@ -21,6 +21,13 @@ def test_a_knowledge_question_shows_article_cards(page, stack):
     assert page.url.startswith(f"{stack.web_url}/kennis/")
 
 
+def test_a_provider_card_links_to_its_page_on_this_site(page, stack):
+    ask(page, "Welke organisatie kan ouders steunen?")
+    page.locator(".jep-card").first.wait_for()
+    more = page.locator(".jep-card a", has_text="Meer over deze organisatie").first
+    assert more.get_attribute("href").startswith(f"{stack.web_url}/organisaties/")
+
+
 def test_asking_for_a_person_shows_the_advieslijn_with_a_tel_link(page):
     ask(page, "Ik wil graag een adviseur spreken")
     card = page.locator(".jep-escalation")

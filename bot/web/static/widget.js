@@ -41,9 +41,11 @@
     return node;
   }
   function safeHref(url) {
-    if (typeof url !== "string") return null;
+    if (typeof url !== "string" || /\s/.test(url)) return null;
     if (url.charAt(0) === "/" && url.charAt(1) !== "/") return APP + url;
-    return /^https:\/\/[^\s]+$/i.test(url) ? url : null;
+    // Our own pages (absolute from the public URL, http on a developer's machine), or any https site.
+    if (url.indexOf(APP + "/") === 0) return url;
+    return /^https:\/\/\S+$/i.test(url) ? url : null;
   }
   function telHref(phone) {
     var digits = String(phone || "").replace("(0)", "").replace(/[^\d+]/g, "");
@@ -391,6 +393,8 @@
       if (tel) provider.appendChild(link("Bel " + item.phone, tel, "Bel " + item.phone + " (" + item.name + ")"));
       var href = safeHref(item.url);
       if (href) provider.appendChild(link("Website", href, "Website van " + item.name));
+      var page = safeHref(item.page);
+      if (page) provider.appendChild(link("Meer over deze organisatie", page, "Meer over deze organisatie: " + item.name));
       return provider;
     });
   }
