@@ -75,6 +75,11 @@ def test_an_analyst_lands_on_the_page_and_nowhere_else(web):
     assert analyst.post(f"{web}/adviseurs/logout", data={"csrf": token}, allow_redirects=False).status_code == 303
 
 
+def test_a_quiet_period_shows_zeros_and_empty_tables(web):
+    page = login(web, "ada").get(f"{web}{PAGE}", params={"van": "2025-01-01", "tot": "2025-01-31"}, timeout=60)
+    assert page.status_code == 200 and page.text.count("<svg") == 4 and "Niets in deze periode." in page.text
+
+
 def test_an_advisor_does_not_see_the_insights(web):
     assert login(web, "anna").get(f"{web}{PAGE}", timeout=10).status_code == 403
 
