@@ -4,6 +4,7 @@ python -m bench.insights [--conversations 100000]: generates that many conversat
 (1,000,000 events at the default) over one year into a temporary SQLite tracker store, with thumbs in
 the feedback table, then times Rollup.update from nothing and the page's computation (insights() and
 its charts), 20 times per period, reporting the median and p95. Not part of `make bench`.
+With --page (10,000 conversations unless given): the page itself over HTTP, see bench/insights_page.py.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, insert
 
 from bench import insights_data as ev
+from bench.insights_page import page_bench
 from bot.insights.charts import insight_charts
 from bot.insights.kpis import insights
 from bot.insights.rollup import Rollup
@@ -89,8 +91,12 @@ def timed(work) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument("--conversations", type=int)
+    parser.add_argument("--page", action="store_true", help="de pagina /beheer/inzicht over HTTP timen")
     args = parser.parse_args()
+    if args.page:
+        return page_bench(args.conversations or 10_000, generate)
+    args.conversations = args.conversations or 100_000
     with tempfile.TemporaryDirectory() as folder:
         tracker = create_engine(f"sqlite:///{Path(folder) / 'tracker.db'}", future=True)
         factory = make_sessionmaker(make_engine(f"sqlite:///{Path(folder) / 'jep.db'}"))

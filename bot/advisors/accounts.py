@@ -21,10 +21,14 @@ from bot.advisors.audit import record
 from bot.advisors.sessions import AdvisorSession
 from bot.advisors.throttle import LoginThrottle
 from bot.store import Advisor, Escalation, unit_of_work
+from bot.store.words import EscalationStatus
 
 # A lead is an advisor who may also close or answer escalations a colleague holds.
 LEAD = "lead"
-ROLES = ("advisor", LEAD, "maintainer")
+# An analyst reads the insights (/beheer/inzicht) and nothing else: no conversations, tickets or queue.
+ANALYST = "analyst"
+ROLES = ("advisor", LEAD, "maintainer", ANALYST)
+ROLE_NAMES = {"advisor": "adviseur", LEAD: "teamleider", "maintainer": "beheerder", ANALYST: "analist"}
 # The accounts a lead manages on the team page; maintainers' accounts stay with the command line.
 TEAM_ROLES = ("advisor", LEAD)
 MIN_PASSWORD_LENGTH = 12
@@ -77,7 +81,7 @@ class AccountService:
                 "streepje of liggend streepje."
             )
         if role not in ROLES:
-            raise AccountError(f"Onbekende rol '{role}'. Kies 'advisor', 'lead' of 'maintainer'.")
+            raise AccountError(f"Onbekende rol '{role}'. Kies {', '.join(repr(r) for r in ROLES)}.")
         self._check_password(password)
         taken = AccountError(f"De gebruikersnaam '{name}' is al in gebruik. Kies een andere naam.")
         try:
@@ -175,7 +179,7 @@ class AccountService:
             row = self._target(session, username, by, roles)
             held = session.execute(
                 select(func.count(Escalation.id))
-                .where(Escalation.claimed_by == row.username, Escalation.status == "claimed")
+                .where(Escalation.claimed_by == row.username, Escalation.status == EscalationStatus.CLAIMED)
             ).scalar()  # fmt: skip
             if held:
                 raise AccountError(f"{row.username} heeft nog {held} escalatie(s) in behandeling. Draag die eerst "

@@ -7,11 +7,10 @@ from __future__ import annotations
 import sys
 from getpass import getpass
 
-from bot.advisors.accounts import AccountError
+from bot.advisors.accounts import ROLE_NAMES, AccountError
 from bot.config import Settings
 from bot.services import build_services
 
-ROLE_NAMES = {"advisor": "adviseur", "lead": "teamleider", "maintainer": "beheerder"}
 CLI = "opdrachtregel"
 DONE = {
     "disable": "Account '{name}' is uitgeschakeld; de sessies zijn beëindigd.",

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from bot.config import ROOT
 
+ROLES = ("advisor", "lead", "maintainer", "analyst")
+
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Platform JEP-assistent")
@@ -56,7 +58,8 @@ def _advisors(groups) -> None:
     )
     add = advisors.add_parser("add", help="een account aanmaken (het wachtwoord wordt gevraagd)")
     add.add_argument("username")
-    add.add_argument("--role", choices=("advisor", "lead", "maintainer"), default="advisor")
+    # ROLES of bot/advisors/accounts.py, spelled out so `--help` need not load the store (a test keeps them equal).
+    add.add_argument("--role", choices=ROLES, default="advisor")
     advisors.add_parser("list", help="alle accounts tonen")
     for command, words in (
         ("disable", "een account uitschakelen: niet meer inloggen, sessies direct beëindigd"),

@@ -39,7 +39,8 @@ def line_chart(table: ReportTable, columns: list[int], title: str) -> Chart:
     """One line per column over the table's rows (its first column: the periods); shares on 0–100 %."""
     rows = [row for row in table.rows if row[0] != "Totaal"]
     values = [[_number(row[c]) for row in rows] for c in columns]
-    top = 1.0 if set(columns) <= table.percent else max([v for s in values for v in s if v is not None] or [1.0])
+    # All zero (a quiet period) still needs a scale: 1, not a division by zero.
+    top = 1.0 if set(columns) <= table.percent else max([v for s in values for v in s if v is not None] or [1.0]) or 1.0
     step = (WIDTH - LEFT - RIGHT) / max(len(rows) - 1, 1)
     body = [f'<line x1="{LEFT}" y1="{TOP + PLOT_HEIGHT}" x2="{WIDTH - RIGHT}" y2="{TOP + PLOT_HEIGHT}" stroke="#555"/>',
             f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end">{escape(_axis(top, table.percent))}</text>',

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.insights.report_tables import ReportTable
-from bot.insights.suppression import MIN_CONVERSATIONS
+from bot.insights.suppression import MIN_CONVERSATIONS, count_cell
 from bot.insights.tables import InsightGap
 from bot.knowledge.vectors import Embedder, from_bytes, to_bytes
 from bot.store import unit_of_work
@@ -41,6 +41,10 @@ class GapCluster:
     article_title: str | None = None
     article_score: float | None = None
 
+    def why_text(self) -> str:
+        """How many questions had each reason; 1 to 4 as "< 5", like every other small number."""
+        return ", ".join(f"{WHY_LABELS.get(w, w)} {count_cell(n, n)}" for w, n in sorted(self.why.items()))
+
 
 @dataclass(frozen=True)
 class GapReport:
@@ -48,8 +52,7 @@ class GapReport:
     hidden: int  # clusters from fewer than 5 conversations
 
     def table(self) -> ReportTable:
-        rows = tuple((c.conversations, " | ".join(c.examples), c.article_title or "–",
-                      ", ".join(f"{WHY_LABELS.get(w, w)} {n}" for w, n in sorted(c.why.items())))
+        rows = tuple((c.conversations, " | ".join(c.examples), c.article_title or "–", c.why_text())
                      for c in self.clusters)  # fmt: skip
         columns = ("Gesprekken", "Voorbeelden (geanonimiseerd)", "Dichtstbijzijnde artikel", "Waarom")
         return ReportTable("hiaten", "Vragen zonder goed antwoord, naar betekenis gegroepeerd", columns, rows)

@@ -1,6 +1,6 @@
 """The advisors' pages: the inbox of escalations, one escalation with its handoff summary and
-transcript, and claiming, noting, closing and replying. The other steps on an escalation are in
-escalation_steps.py, the JSON API in api.py, the lead advisors' pages in lead.py; login, roles
+transcript, and claiming, noting and replying. The other steps on an escalation (closing among them)
+are in escalation_steps.py, the JSON API in api.py, the lead advisors' pages in lead.py; login, roles
 and CSRF in auth.py. Every opened escalation is written to the audit log.
 """
 
@@ -18,6 +18,7 @@ from bot.escalation.callbacks_log import OUTCOMES
 from bot.escalation.inbox_rows import VIEWS, SearchError
 from bot.escalation.lifecycle import NotHolder, TransitionError, UnknownTicket, may_finish
 from bot.escalation.relay import RelayError
+from bot.store.words import EscalationStatus
 from bot.web.auth import signed_in
 from bot.web.pages import PAYLOADS, REASONS, WHO, duration_in_words, pages_of, refuse, services_of
 
@@ -39,7 +40,7 @@ def overview(request) -> dict:
             items = rows.rows(view, request.ctx.advisor.username, search)
         except SearchError as refused:
             error, items = str(refused), []
-    waiting = [pages.present(i) for i in everything_open if i["status"] == "open"]
+    waiting = [pages.present(i) for i in everything_open if i["status"] == EscalationStatus.OPEN]
     return {
         "view": view, "search": search, "error": error, "items": [pages.present(i) for i in items],
         "counts": rows.counts(everything_open),
@@ -127,12 +128,6 @@ async def advisors_claim(request, ticket: str):
 @signed_in
 async def advisors_note(request, ticket: str):
     return await act(request, ticket, services_of(request).escalation.add_note, request.form.get("text") or "")
-
-
-@advisors.post("/adviseurs/escalaties/<ticket>/close")
-@signed_in
-async def advisors_close(request, ticket: str):
-    return await act(request, ticket, services_of(request).live_chat.close, lead=is_lead(request))
 
 
 @advisors.post("/adviseurs/escalaties/<ticket>/reply")

@@ -25,6 +25,7 @@ from bot.web.advisors import advisors
 from bot.web.api import api
 from bot.web.auth import auth, private_pages
 from bot.web.escalation_steps import escalation_steps
+from bot.web.insights import insight_pages
 from bot.web.knowledge_pages import knowledge_pages
 from bot.web.lead import lead_pages
 from bot.web.maintainer_models import model_pages
@@ -39,7 +40,7 @@ HERE = Path(__file__).parent
 JSON_PATHS = ("/feedback", LIVE_RATING, "/api/")
 RATING_PATHS = ("/feedback", LIVE_RATING)  # called by the widget from an allow-listed site
 BLUEPRINTS = (public, knowledge_pages, organisation_pages, auth, advisors, escalation_steps, api, lead_pages,
-              maintainer_pages, model_pages)  # fmt: skip
+              maintainer_pages, model_pages, insight_pages)  # fmt: skip
 log = logging.getLogger(__name__)
 
 

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode
 from sanic import Blueprint, response
 from sanic.request import RequestParameters
 
-from bot.advisors.accounts import LEAD
+from bot.advisors.accounts import ANALYST, LEAD, ROLES
 from bot.advisors.sessions import ABSOLUTE
 from bot.advisors.throttle import LoginThrottled
 from bot.client_address import client_address
@@ -25,6 +25,7 @@ LOGIN = "/adviseurs/login"
 RETURN_PATH = re.compile(r"/(adviseurs|beheer)(/[A-Za-z0-9_.-]+)*")
 INBOX_ROLES = ("advisor", LEAD, "maintainer")
 PRIVATE_PATHS = ("/adviseurs", "/api/escalations", "/beheer")
+INSIGHTS = "/beheer/inzicht"
 
 auth = Blueprint("auth")
 
@@ -98,12 +99,14 @@ def set_cookie(request, reply: response.HTTPResponse, value: str, max_age: int) 
         cookie["secure"] = True
 
 
-def after_login(path: str | None) -> str:
-    """Where the login sends someone: the page they asked for, if it is one of ours, else the inbox."""
+def after_login(path: str | None, role: str | None = None) -> str:
+    """Where the login sends someone: the page they asked for, if it is one of ours, else the inbox;
+    an analyst only to the insights, the one page that role may see."""
     # Only our own pages, spelled plainly: never another site ("//elders.example") or a trick path.
-    if path and RETURN_PATH.fullmatch(path) and ".." not in path and path != LOGIN:
-        return path
-    return "/adviseurs"
+    plain = bool(path) and RETURN_PATH.fullmatch(path) is not None and ".." not in path and path != LOGIN
+    if role == ANALYST:
+        return path if plain and path.startswith(INSIGHTS) else INSIGHTS
+    return path if plain else "/adviseurs"
 
 
 def cross_site(request) -> bool:
@@ -127,8 +130,9 @@ async def private_pages(request, reply):
 @auth.get(LOGIN)
 async def advisors_login_form(request):
     back = after_login(request.args.get("volgende"))
-    if await asyncio.to_thread(services_of(request).sessions.lookup, request.cookies.get(COOKIE)):
-        return response.redirect(back, status=303)
+    active = await asyncio.to_thread(services_of(request).sessions.lookup, request.cookies.get(COOKIE))
+    if active:
+        return response.redirect(after_login(request.args.get("volgende"), active.role), status=303)
     return pages_of(request).page(request, "login.html", back=back)
 
 
@@ -158,13 +162,13 @@ async def advisors_login(request):
         return pages.page(request, "login.html", status=401, error=message, username=username, back=back)
     await asyncio.to_thread(services.sessions.end, request.cookies.get(COOKIE))
     token, _ = await asyncio.to_thread(services.sessions.create, account.username)
-    reply = response.redirect(back, status=303)
+    reply = response.redirect(after_login(request.form.get("volgende"), account.role), status=303)
     set_cookie(request, reply, token, int(ABSOLUTE.total_seconds()))
     return reply
 
 
 @auth.post("/adviseurs/logout")
-@signed_in
+@require_role(*ROLES)
 async def advisors_logout(request):
     await asyncio.to_thread(services_of(request).sessions.end, request.cookies.get(COOKIE))
     reply = response.redirect(LOGIN, status=303)

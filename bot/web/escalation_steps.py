@@ -1,5 +1,5 @@
-"""The steps on an escalation that came with the workbench: release it to the inbox, hand it over
-to a colleague, and record a callback attempt. Login, roles and CSRF are in auth.py, the error
+"""The steps on an escalation besides claiming, noting and replying: close it, release it to the inbox,
+hand it over to a colleague, and record a callback attempt. Login, roles and CSRF are in auth.py, the error
 pages are the advisors' (advisors.py); the rules live in bot/escalation."""
 
 from __future__ import annotations
@@ -13,10 +13,22 @@ from bot.web.pages import services_of
 escalation_steps = Blueprint("escalation_steps")
 
 
-@escalation_steps.post("/adviseurs/escalaties/<ticket>/release")
-@signed_in
-async def advisors_release(request, ticket: str):
-    return await act(request, ticket, services_of(request).escalation.release, lead=is_lead(request))
+# Closing and releasing take nothing but the ticket and whether the advisor is a lead.
+LEAD_STEPS = {
+    "close": lambda services: services.live_chat.close,
+    "release": lambda services: services.escalation.release,
+}
+
+
+def lead_step(word: str, step_of) -> None:
+    @escalation_steps.post(f"/adviseurs/escalaties/<ticket>/{word}", name=f"advisors_{word}")
+    @signed_in
+    async def handler(request, ticket: str):
+        return await act(request, ticket, step_of(services_of(request)), lead=is_lead(request))
+
+
+for _word, _step_of in LEAD_STEPS.items():
+    lead_step(_word, _step_of)
 
 
 @escalation_steps.post("/adviseurs/escalaties/<ticket>/handover")

@@ -187,20 +187,28 @@ def report_file(request, name: str, filename: str) -> Path | None:
     return report_path(registry(request).get(name), filename, reports_of(request))
 
 
+async def from_report(request, name: str, filename: str, missing: str, reply):
+    """reply(path) for a file of the version's report, or the refusal `missing` (about {name}) if there is none."""
+    path = await asyncio.to_thread(report_file, request, name, filename)
+    if path is None:
+        return refuse(request, 404, missing.format(name=name))
+    return await reply(path)
+
+
 @model_pages.get(f"{MODELS}/<name>/rapport")
 @maintainer
 async def maintainers_report(request, name: str):
-    path = await asyncio.to_thread(report_file, request, name, "report.md")
-    if path is None:
-        return refuse(request, 404, f"Er is geen rapport van model {name}.")
-    body = await asyncio.to_thread(lambda: report_html(path.read_text(encoding="utf-8")))
-    return pages_of(request).render(request, "maintainers/report.html", name=name, body=body)
+    async def page(path: Path):
+        body = await asyncio.to_thread(lambda: report_html(path.read_text(encoding="utf-8")))
+        return pages_of(request).render(request, "maintainers/report.html", name=name, body=body)
+
+    return await from_report(request, name, "report.md", "Er is geen rapport van model {name}.", page)
 
 
 @model_pages.get(f"{MODELS}/<name>/confusion.png")
 @maintainer
 async def maintainers_confusion(request, name: str):
-    path = await asyncio.to_thread(report_file, request, name, "confusion.png")
-    if path is None:
-        return refuse(request, 404, f"Er is geen verwarringsmatrix van model {name}.")
-    return response.raw(await asyncio.to_thread(path.read_bytes), content_type="image/png")
+    async def image(path: Path):
+        return response.raw(await asyncio.to_thread(path.read_bytes), content_type="image/png")
+
+    return await from_report(request, name, "confusion.png", "Er is geen verwarringsmatrix van model {name}.", image)

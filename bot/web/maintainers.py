@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from sanic import Blueprint, response
 
+from bot.store.words import ReviewStatus
 from bot.training import annotate
 from bot.training.retrain import REPORTS
 from bot.training.retrain_job import RetrainJob
@@ -23,7 +24,8 @@ from bot.web.pages import pages_of, services_of
 
 HOME = "/beheer"
 LARGEST_ID = 2**63 - 1  # SQL's integer; a larger id in the path is no item, not an overflow
-DECIDED = {"accepted": "geaccepteerd", "rejected": "afgewezen", "needs_article": "op de lijst voor redacteuren"}
+DECIDED = {ReviewStatus.ACCEPTED: "geaccepteerd", ReviewStatus.REJECTED: "afgewezen",
+           ReviewStatus.NEEDS_ARTICLE: "op de lijst voor redacteuren"}  # fmt: skip
 RETRAIN_NOTE = "Het model verandert pas na hertrainen."
 # After a decision the queue page says what happened; the query names only the outcome and its facts.
 DONE = {
@@ -85,7 +87,7 @@ async def queue_page(request, status: int = 200, error: str | None = None, faile
 
     def load():
         queue.refresh()
-        return queue.items("open"), annotate.domain_intents(domain)
+        return queue.items(ReviewStatus.OPEN), annotate.domain_intents(domain)
 
     items, intents = await asyncio.to_thread(load)
     shown = [
@@ -113,7 +115,7 @@ def open_item(queue, item_id: int):
     if not 0 < item_id <= LARGEST_ID:
         raise LookupError(f"Bericht {item_id} staat niet in de reviewlijst.")
     item = queue.get(item_id)
-    if item.status != "open":
+    if item.status != ReviewStatus.OPEN:
         raise ValueError(f"Over bericht {item_id} is al beslist ({DECIDED.get(item.status, item.status)}).")
     return item
 
@@ -140,7 +142,7 @@ async def maintainers_accept(request, item_id: int):
         with deciding:
             item = open_item(queue, item_id)
             added = annotate.add_example(item.text, intent, where.nlu_dir, where.domain)
-            queue.decide(item_id, "accepted", who, intent)
+            queue.decide(item_id, ReviewStatus.ACCEPTED, who, intent)
             return added
 
     try:
@@ -174,19 +176,19 @@ async def decide(request, item_id: int, status: str, outcome: str):
 @maintainer_pages.post(f"{HOME}/review/<item_id:int>/reject")
 @maintainer
 async def maintainers_reject(request, item_id: int):
-    return await decide(request, item_id, "rejected", "afgewezen")
+    return await decide(request, item_id, ReviewStatus.REJECTED, "afgewezen")
 
 
 @maintainer_pages.post(f"{HOME}/review/<item_id:int>/article")
 @maintainer
 async def maintainers_article(request, item_id: int):
-    return await decide(request, item_id, "needs_article", "artikel")
+    return await decide(request, item_id, ReviewStatus.NEEDS_ARTICLE, "artikel")
 
 
 @maintainer_pages.get(f"{HOME}/artikelen")
 @maintainer
 async def maintainers_articles(request):
-    items = await asyncio.to_thread(services_of(request).review.items, "needs_article")
+    items = await asyncio.to_thread(services_of(request).review.items, ReviewStatus.NEEDS_ARTICLE)
     local_utc = pages_of(request).local_utc
     shown = [
         {"id": item.id, "text": item.text, "count": item.count, "decided_by": item.decided_by,

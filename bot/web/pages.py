@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.escalation.states import MODE_LABELS as MODES
 from bot.escalation.states import REASON_LABELS as REASONS
 from bot.services import Services
+from bot.store.words import EscalationStatus
 
 WHO = {"professional": "Professional", "assistant": "Assistent", "adviseur": "Adviseur"}
 PAYLOADS = {"articles": "artikelen", "providers": "organisaties", "escalation": "doorverwijzing"}
@@ -56,7 +57,8 @@ class Pages:
     def present(self, item: dict) -> dict:
         """An escalation with the words the inbox shows, so page and script say the same."""
         holder = f"In behandeling bij {item['claimed_by']} sinds {self.local(item['claimed_at'])}"
-        status = {"open": "Wacht op een adviseur", "claimed": holder, "closed": "Gesloten"}
+        status = {EscalationStatus.OPEN: "Wacht op een adviseur", EscalationStatus.CLAIMED: holder,
+                  EscalationStatus.CLOSED: "Gesloten"}
         waiting = item.get("waiting_seconds")
         return {
             **item,
