@@ -128,4 +128,4 @@ class GapClusters:
             return {}
         best = int(np.argmax(scores))
         article = list(catalogue.articles.values())[best]  # the index holds the articles in this order
-        return {"article_id": article["id"], "article_title": article["title"], "article_score": float(scores[best])}
+        return {"article_id": article.id, "article_title": article.title, "article_score": float(scores[best])}

@@ -8,6 +8,7 @@ import asyncio
 from sanic import Blueprint, response
 
 from bot.escalation.lifecycle import UnknownTicket
+from bot.store.words import EscalationStatus
 from bot.web.advisors import opened, overview
 from bot.web.auth import api_signed_in
 from bot.web.pages import WHO, pages_of, services_of
@@ -44,7 +45,7 @@ async def advisors_live_transcript(request, ticket: str):
     except UnknownTicket:
         return missing(ticket)
     lines = await asyncio.to_thread(services.escalation.transcript, item["conversation_id"])
-    live = item["mode"] == "live" and item["status"] != "closed"
+    live = item["mode"] == "live" and item["status"] != EscalationStatus.CLOSED
     typing = live and await asyncio.to_thread(services.live_chat.typing, item["conversation_id"])
     return response.json({
         "lines": [{"who": line["who"], "label": f"{WHO[line['who']]}, {pages.local(line['time'])}",

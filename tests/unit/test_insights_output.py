@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -15,6 +16,8 @@ from bot.insights.csv_export import table_csv
 from bot.insights.editors import ask_for_article
 from bot.insights.kpis import insights
 from bot.insights.tables import InsightConversation, InsightCursor, InsightDay, InsightFacet, InsightGap, InsightSalt
+from bot.knowledge.hybrid import DenseIndex
+from bot.knowledge.records import Article
 from bot.store import ReviewItem, unit_of_work
 from bot.store.words import ReviewStatus
 from tests.unit import test_insights_rollup as known
@@ -79,6 +82,23 @@ def test_gap_clusters_group_by_meaning_and_hide_small_ones(world):
     assert report.hidden == 2  # "slecht antwoord" rated down in 4 conversations, the canary in 2
     rare = report.clusters[0]
     assert rare.why == {"nothing_found": 9} and len(rare.examples) == 3
+
+
+class OneArticleKnowledge:
+    """The knowledge service's catalogue as the clusters read it: one article, near every group."""
+
+    def catalogue(self):
+        vector = np.zeros(384, dtype=np.float32)
+        vector[[0, 1, 2, 3]] = 0.5
+        article = Article("hiaat", "Een artikel", "", "", ("signalen",), (), "2026-01-01")
+        return SimpleNamespace(article_vectors=DenseIndex([[vector]]), articles={"hiaat": article})
+
+
+def test_a_cluster_names_its_nearest_article(world):
+    factory, _tracker, rollup = world
+    rollup.update()
+    report = GapClusters(factory, knowledge=OneArticleKnowledge(), embedder=GroupEmbedder()).clusters(DAY1, DAY2)
+    assert {(c.article_id, c.article_title) for c in report.clusters} == {("hiaat", "Een artikel")}
 
 
 def test_a_cluster_lands_on_the_editors_list(world):
