@@ -33,20 +33,23 @@
 
     // Dutch numbers as people write them: 112; 0800-/0900- numbers; 0 and nine digits (070 333 45 58,
     // 06-12345678); +31 and nine digits. Never a part of a longer number, a date or an amount.
-    var PHONE = /(?<![\d+.,\/-])(?:112|0[89]00[\s-]?\d(?:[\s-]?\d){3,6}|(?:0|\+31[\s-]?(?:\(0\)[\s-]?)?)[1-9](?:[\s-]?\d){8})(?![\d.,\/-]?\d)/g;
+    // What comes before a number is matched as group 1 (the start, or a character that cannot lead
+    // into one) rather than looked behind at: Safari before 16.4 cannot parse a lookbehind.
+    var PHONE = /(^|[^\d+.,\/-])(112|0[89]00[\s-]?\d(?:[\s-]?\d){3,6}|(?:0|\+31[\s-]?(?:\(0\)[\s-]?)?)[1-9](?:[\s-]?\d){8})(?![\d.,\/-]?\d)/g;
 
     // Text with its phone numbers as tel: links: text nodes and <a> elements, never HTML.
     function textWithPhones(text) {
       var out = document.createDocumentFragment();
       var value = String(text);
       var at = 0;
-      value.replace(PHONE, function (number, offset) {
-        if (offset > at) out.appendChild(document.createTextNode(value.slice(at, offset)));
+      value.replace(PHONE, function (found, before, number, offset) {
+        var start = offset + before.length;
+        if (start > at) out.appendChild(document.createTextNode(value.slice(at, start)));
         var a = el("a", number === "112" ? "jep-tel jep-tel-emergency" : "jep-tel", number);
         a.href = telHref(number);
         out.appendChild(a);
-        at = offset + number.length;
-        return number;
+        at = start + number.length;
+        return found;
       });
       if (at < value.length) out.appendChild(document.createTextNode(value.slice(at)));
       return out;
