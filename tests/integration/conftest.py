@@ -76,6 +76,9 @@ def serving(app: Sanic, port: int):
     """The web app in a thread of this process, for tests that hand it objects (a temporary data
     folder, a stand-in command) no environment variable can carry; stopped afterwards."""
     loops = []
+    # Sanic 21.12 rewrites its request handler on the class when an app starts (TouchUp); in test
+    # mode it keeps the original, so that a second app in this process can start from it too.
+    Sanic.test_mode = True
 
     @app.after_server_start
     async def remember_loop(_app, loop):
