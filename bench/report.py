@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server
-import matplotlib.pyplot as plt  # noqa: E402
-
-OURS, REFERENCE = "JEP", "referentie"
-COLOURS = {"ours": "#1f6f8b", "other": "#c97b2b"}
-PALETTE = (COLOURS["ours"], COLOURS["other"], "#6a8d3a")  # for a third series
-MODE_LABELS = {"hybrid": "hybride", "bm25": "alleen BM25F", "dense": "alleen dense (e5)"}
-SET_LABELS = {"long": "lange vragen", "short": "korte invoer", "followups": "vervolgvragen"}
-
-# The targets of the benchmark issue; each row of the table is checked against this run.
-F1_TARGET, F1_MARGIN = 0.92, 0.03
-RECALL3_TARGET = 0.90
-THROUGHPUT_RATIO, P95_TARGET_MS = 1.2, 400  # issue 18: at 10 conversations, ≥ 1.2× bare Rasa
-SEARCH_P95_MS, SEARCH_AT = 20, 5000
-WALL_LIMIT_MIN = 30
+from bench.labels import MODE_LABELS, OURS, REFERENCE, SET_LABELS, fixed, in_ms, level_at
+from bench.plots import draw_all
+from bench.targets import P95_TARGET_MS, THROUGHPUT_RATIO, WALL_LIMIT_MIN, targets, throughput_ratio
 
 
 def write(results: dict, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     data = {k: v for k, v in results.items() if not k.startswith("_")}
     (folder / "results.json").write_text(json.dumps(data, indent=2, default=str))
-    plots = _plots(results, folder)
+    plots = draw_all(results, folder)
     lines = _summary(results, plots)
     path = folder / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def _f(value, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{digits}f}"
-
-
-def _ms(value, digits: int = 1) -> str:
-    text = _f(value, digits)
-    return text if text == "–" else f"{text} ms"
 
 
 def _duration(seconds: float) -> str:
@@ -53,59 +27,6 @@ def _duration(seconds: float) -> str:
 
 def _mark(ok: bool | None) -> str:
     return "–" if ok is None else ("gehaald" if ok else "**niet gehaald**")
-
-
-def _level(results: dict, stack: str, concurrency: int) -> dict | None:
-    levels = (results.get("load") or {}).get("levels", {}).get(stack, [])
-    return next((level for level in levels if level["concurrency"] == concurrency), None)
-
-
-def _ratio(ours: dict, reference: dict) -> float:
-    """Our throughput as a multiple of the reference's."""
-    return ours["turns_per_second"] / reference["turns_per_second"] if reference["turns_per_second"] else 0.0
-
-
-def targets(results: dict) -> list[tuple[str, str, str, bool | None]]:
-    """(target, measured, requirement, met) per target of the issue."""
-    rows = []
-    nlu = results.get("nlu")
-    if nlu:
-        ours, default = nlu["ours"], nlu["default"]
-        held, held_default = ours["heldout"]["macro_f1"], default["heldout"]["macro_f1"]
-        rows.append(("NLU macro-F1, held-out", _f(held), f"≥ {F1_TARGET}", held >= F1_TARGET))
-        rows.append(("NLU: voorsprong op Rasa-standaard, held-out", f"{held - held_default:+.3f}",
-                     f"≥ +{F1_MARGIN}", held - held_default >= F1_MARGIN))  # fmt: skip
-        diff = ours["cv_mean"] - default["cv_mean"]
-        rows.append((f"NLU: voorsprong op Rasa-standaard, {nlu['folds']}-voudige CV", f"{diff:+.3f}", f"≥ +{F1_MARGIN}",
-                     diff >= F1_MARGIN))  # fmt: skip
-    retrieval = results.get("retrieval")
-    if retrieval:
-        ours, bm25 = retrieval["ours"]["all"], retrieval["bm25"]["all"]
-        rows.append(("Zoeken recall@3", _f(ours["recall3"]), f"≥ {RECALL3_TARGET}", ours["recall3"] >= RECALL3_TARGET))
-        rows.append(("Zoeken recall@3 boven BM25", f"{ours['recall3']:.3f} tegen {bm25['recall3']:.3f}",
-                     "hoger", ours["recall3"] > bm25["recall3"]))  # fmt: skip
-    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
-    if ours10 and ref10:
-        ratio = _ratio(ours10, ref10)
-        rows.append(("Doorvoer bij 10 gesprekken, t.o.v. kale Rasa", f"{ratio:.2f}×", f"≥ {THROUGHPUT_RATIO}×",
-                     ratio >= THROUGHPUT_RATIO))  # fmt: skip
-        rows.append(("p95-latentie bij 10 gesprekken", f"{ours10['p95_ms']:.0f} ms", f"< {P95_TARGET_MS} ms",
-                     ours10["p95_ms"] < P95_TARGET_MS))  # fmt: skip
-        rows.append(("Fouten bij 10 gesprekken", str(ours10["errors"]), "0", ours10["errors"] == 0))
-    tracker = (results.get("load") or {}).get("tracker")
-    if tracker:
-        rows.append(("Kwijtgeraakte user-events (alle niveaus)", str(tracker["lost"]), "0", tracker["lost"] == 0))
-    size = (results.get("knowledge_size") or {}).get("sizes", {}).get(SEARCH_AT)
-    if size:
-        at = f"{SEARCH_AT:,}".replace(",", ".")
-        for key, how in (("search_p95_ms", "vraag ingebed bij het zoeken"), ("vector_p95_ms", "vector van de NLU")):
-            rows.append((f"Zoeken p95 bij {at} artikelen, {how}", _ms(size[key]), f"< {SEARCH_P95_MS} ms",
-                         size[key] < SEARCH_P95_MS))  # fmt: skip
-    wall = results.get("wall_seconds")
-    if wall is not None and len(results.get("sections", [])) == 4:  # only a whole run says something about make bench
-        rows.append(("Looptijd benchmark (zonder `make train`)", f"{wall / 60:.1f} min", f"< {WALL_LIMIT_MIN} min",
-                     wall / 60 < WALL_LIMIT_MIN))  # fmt: skip
-    return rows
 
 
 def _header(results: dict) -> list[str]:
@@ -173,10 +94,10 @@ def _nlu(results: dict, plots: dict[str, str]) -> list[str]:
     ]
     for name, label in (("ours", "JEP (`config.yml`)"), ("default", "Rasa-standaard")):
         item = nlu[name]
-        per_fold = ", ".join(_f(s) for s in item["cv_folds"])
+        per_fold = ", ".join(fixed(s) for s in item["cv_folds"])
         lines.append(
-            f"| {label} | {_f(item['heldout']['macro_f1'])} | {_f(item['heldout']['accuracy'])} | "
-            f"{_f(item['cv_mean'])} ± {_f(item['cv_stdev'])} | {per_fold} | {item['cv_seconds'] / 60:.1f} min |"
+            f"| {label} | {fixed(item['heldout']['macro_f1'])} | {fixed(item['heldout']['accuracy'])} | "
+            f"{fixed(item['cv_mean'])} ± {fixed(item['cv_stdev'])} | {per_fold} | {item['cv_seconds'] / 60:.1f} min |"
         )
     lines += [
         f"| **verschil** | **{ours['heldout']['macro_f1'] - default['heldout']['macro_f1']:+.3f}** | "
@@ -237,8 +158,8 @@ def _retrieval(results: dict, plots: dict[str, str]) -> list[str]:
         "| --- | --- | --- | --- | --- |",
     ]
     for mode, d in r["decision"].items():
-        precision = _f(d["precision"]) if d["answered"] else "–"
-        lines.append(f"| {MODE_LABELS[mode]} | {d['answered']} | {precision} | {_f(d['recall'])} | {d['n']} |")
+        precision = fixed(d["precision"]) if d["answered"] else "–"
+        lines.append(f"| {MODE_LABELS[mode]} | {d['answered']} | {precision} | {fixed(d['recall'])} | {d['n']} |")
     silent = [MODE_LABELS[mode] for mode, d in r["decision"].items() if not d["answered"]]
     if silent:
         lines += ["", f"Geen precisie (–) waar niets beantwoord werd ({', '.join(silent)}): de beslissing leest "
@@ -251,7 +172,7 @@ def _scores(s: dict) -> str:
     """n, recall@1, recall@3 and MRR as table cells; no figures for an empty set."""
     if not s["n"]:
         return "0 | – | – | –"
-    return f"{s['n']} | {_f(s['recall1'])} | {_f(s['recall3'])} | {_f(s['mrr'])}"
+    return f"{s['n']} | {fixed(s['recall1'])} | {fixed(s['recall3'])} | {fixed(s['mrr'])}"
 
 
 def _against_plain_bm25(r: dict) -> list[str]:
@@ -299,9 +220,9 @@ def _load(results: dict, plots: dict[str, str]) -> list[str]:
     lines.append("")
     ratios = []
     for lv in load["levels"].get(OURS, []):
-        ref = _level(results, REFERENCE, lv["concurrency"])
+        ref = level_at(results, REFERENCE, lv["concurrency"])
         if ref:
-            ratios.append(f"{lv['concurrency']}: {_ratio(lv, ref):.2f}×")
+            ratios.append(f"{lv['concurrency']}: {throughput_ratio(lv, ref):.2f}×")
     if ratios:
         lines += [f"Doorvoer van JEP als veelvoud van de referentie, per aantal gelijktijdige gesprekken: "
                   f"{'; '.join(ratios)}.", ""]  # fmt: skip
@@ -321,12 +242,13 @@ def _load(results: dict, plots: dict[str, str]) -> list[str]:
 
 def _at_ten(results: dict) -> list[str]:
     """The two figures the issue asks of the load test, in one sentence."""
-    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
+    ours10, ref10 = level_at(results, OURS, 10), level_at(results, REFERENCE, 10)
     if not (ours10 and ref10):
         return []
     return [
         f"**Bij 10 gelijktijdige gesprekken** haalt JEP {ours10['turns_per_second']:.1f} beurten/s tegen "
-        f"{ref10['turns_per_second']:.1f} voor de kale Rasa: **{_ratio(ours10, ref10):.2f}× de doorvoer van kale "
+        f"{ref10['turns_per_second']:.1f} voor de kale Rasa: **{throughput_ratio(ours10, ref10):.2f}× de doorvoer "
+        f"van kale "
         f"Rasa** (eis ≥ {THROUGHPUT_RATIO}×). De p95-latentie per beurt is dan **{ours10['p95_ms']:.0f} ms** "
         f"(eis < {P95_TARGET_MS} ms), bij de kale Rasa {ref10['p95_ms']:.0f} ms.",
         "",
@@ -335,7 +257,7 @@ def _at_ten(results: dict) -> list[str]:
 
 def _where_time_goes(results: dict) -> list[str]:
     lines = []
-    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
+    ours10, ref10 = level_at(results, OURS, 10), level_at(results, REFERENCE, 10)
     if not (ours10 and ref10):
         return lines
     lines += [
@@ -382,7 +304,7 @@ def _knowledge(results: dict, plots: dict[str, str]) -> list[str]:
         rows[int(size)] = (
             f"{item['generate_and_load_seconds']:.1f} s",
             f"{item['index_build_seconds']:.1f} s",
-            *(_ms(item.get(key)) for key in ("search_p50_ms", "search_p95_ms", "vector_p50_ms", "vector_p95_ms")),
+            *(in_ms(item.get(key)) for key in ("search_p50_ms", "search_p95_ms", "vector_p50_ms", "vector_p95_ms")),
         )
     for size in trips:
         rows.setdefault(int(size), ("–",) * 6)
@@ -451,154 +373,3 @@ def _over_time(results: dict) -> list[str]:
         f"{(wall - share) / 60:.1f} min geduurd. Aan epochs en lagen van de standaardconfiguratie is bewust niets "
         "veranderd; elke fold meer of minder (`BENCH_FOLDS`) kost of scheelt één training van elke configuratie.",
     ]
-
-
-def _plots(results: dict, folder: Path) -> dict[str, str]:
-    plots = {}
-    for key, draw in (("nlu", _plot_nlu), ("retrieval", _plot_retrieval), ("load", _plot_load),
-                      ("cpu", _plot_cpu), ("knowledge", _plot_knowledge), ("memory", _plot_memory)):  # fmt: skip
-        figure = draw(results)
-        if figure is not None:
-            figure.tight_layout()
-            figure.savefig(folder / f"{key}.png", dpi=110)
-            plt.close(figure)
-            plots[key] = f"{key}.png"
-    return plots
-
-
-def _bars(ax, groups: list[str], series: dict[str, list[float]], errors: dict[str, list[float]] | None = None):
-    width = 0.8 / len(series)
-    for i, (label, values) in enumerate(series.items()):
-        xs = [g + (i - (len(series) - 1) / 2) * width for g in range(len(groups))]
-        bars = ax.bar(xs, values, width, label=label, color=PALETTE[i], yerr=(errors or {}).get(label), capsize=4)
-        ax.bar_label(bars, fmt="%.3f", fontsize=8)
-    ax.set_xticks(range(len(groups)), groups)
-    ax.legend(loc="lower right")
-
-
-def _plot_nlu(results: dict):
-    nlu = results.get("nlu")
-    if not nlu:
-        return None
-    figure, ax = plt.subplots(figsize=(6, 4))
-    series = {label: [nlu[key]["heldout"]["macro_f1"], nlu[key]["cv_mean"]]
-              for key, label in (("ours", "JEP"), ("default", "Rasa-standaard"))}  # fmt: skip
-    errors = {label: [0, nlu[key]["cv_stdev"]] for key, label in (("ours", "JEP"), ("default", "Rasa-standaard"))}
-    _bars(ax, ["held-out", f"{nlu['folds']}-voudige CV"], series, errors)
-    ax.axhline(F1_TARGET, color="grey", linestyle="--", linewidth=1)
-    ax.set_ylim(0.5, 1.0)
-    ax.set_ylabel("intent macro-F1")
-    ax.set_title("NLU: JEP tegen Rasa-standaard")
-    return figure
-
-
-def _plot_retrieval(results: dict):
-    r = results.get("retrieval")
-    if not r:
-        return None
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, (metric, title) in zip(axes, (("recall3", "recall@3"), ("mrr", "MRR")), strict=True):
-        series = {MODE_LABELS[mode]: [figures[name]["all"][metric] for name in SET_LABELS]
-                  for mode, figures in r["modes"].items()}  # fmt: skip
-        _bars(ax, list(SET_LABELS.values()), series)
-        ax.set_ylim(0, 1.2)
-        ax.legend(loc="upper center", ncol=3, fontsize=8)  # above the bars: low ones would hide under it
-        ax.set_title(f"Zoeken: {title} per zoekwijze")
-    axes[0].axhline(RECALL3_TARGET, color="grey", linestyle="--", linewidth=1)
-    return figure
-
-
-def _plot_load(results: dict):
-    levels = (results.get("load") or {}).get("levels")
-    if not levels:
-        return None
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for i, (stack, items) in enumerate(levels.items()):
-        colour = COLOURS["ours"] if i == 0 else COLOURS["other"]
-        xs = [lv["concurrency"] for lv in items]
-        left.plot(xs, [lv["turns_per_second"] for lv in items], "o-", color=colour, label=stack)
-        right.plot(xs, [lv["p50_ms"] for lv in items], "o--", color=colour, label=f"{stack} p50")
-        right.plot(xs, [lv["p95_ms"] for lv in items], "o-", color=colour, label=f"{stack} p95")
-    right.axhline(P95_TARGET_MS, color="grey", linestyle=":", linewidth=1)
-    for ax in (left, right):
-        ax.set_xscale("log")
-        ax.set_xticks([1, 10, 50], ["1", "10", "50"])
-        ax.set_xlabel("gelijktijdige gesprekken")
-        ax.legend()
-    left.set_ylabel("beurten per seconde")
-    left.set_title("Doorvoer")
-    right.set_ylabel("latentie (ms)")
-    right.set_title("Latentie per beurt")
-    return figure
-
-
-def _plot_cpu(results: dict):
-    ours10, ref10 = _level(results, OURS, 10), _level(results, REFERENCE, 10)
-    if not (ours10 and ref10):
-        return None
-    figure, ax = plt.subplots(figsize=(7, 3.5))
-    colours: dict[str, tuple] = {}
-    for y, (stack, level) in enumerate(((OURS, ours10), (REFERENCE, ref10))):
-        left = 0.0
-        for process, ms in level["cpu_ms_per_turn"].items():
-            role = process.removeprefix(stack + " ")
-            new = role not in colours
-            colours.setdefault(role, plt.cm.tab10(len(colours)))
-            ax.barh(y, ms, left=left, color=colours[role], label=role if new else None)
-            left += ms
-    ax.set_yticks([0, 1], [OURS, REFERENCE])
-    ax.set_xlabel("CPU-ms per beurt (10 gelijktijdige gesprekken)")
-    ax.legend(fontsize=8)
-    ax.set_title("Waar de rekentijd heen gaat")
-    return figure
-
-
-def _plot_knowledge(results: dict):
-    ks = results.get("knowledge_size")
-    if not ks:
-        return None
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    sizes = sorted(int(s) for s in ks["sizes"])
-    items = [ks["sizes"].get(s) or ks["sizes"].get(str(s)) for s in sizes]
-    for key, colour, how in (("search", COLOURS["ours"], "ingebed"), ("vector", PALETTE[2], "NLU-vector")):
-        left.plot(sizes, [i[f"{key}_p50_ms"] for i in items], "o--", color=colour, label=f"{how} p50")
-        left.plot(sizes, [i[f"{key}_p95_ms"] for i in items], "o-", color=colour, label=f"{how} p95")
-    left.axhline(SEARCH_P95_MS, color="grey", linestyle=":", linewidth=1)
-    left.set_title("Zoeken (in het proces)")
-    trips = (results.get("load") or {}).get("round_trips", {})
-    if trips:
-        xs = sorted(int(s) for s in trips)
-        ts = [trips.get(s) or trips.get(str(s)) for s in xs]
-        right.plot(xs, [t["p50_ms"] for t in ts], "o--", color=COLOURS["other"], label="p50")
-        right.plot(xs, [t["p95_ms"] for t in ts], "o-", color=COLOURS["other"], label="p95")
-    right.set_title("Rasa-rondreis van een kennisvraag")
-    for ax in (left, right):
-        ax.set_xscale("log")  # before the ticks: setting the scale resets them
-        ticks: list[int] = []
-        data = [line for line in ax.lines if not line.get_label().startswith("_")]  # not the target line
-        for x in sorted({int(x) for line in data for x in line.get_xdata()}):
-            if not ticks or x > 1.3 * ticks[-1]:  # 42 and 50 would overlap
-                ticks.append(x)
-        ax.set_xticks(ticks, [str(x) for x in ticks])
-        ax.minorticks_off()
-        ax.set_xlabel("artikelen")
-        ax.set_ylabel("ms")
-        ax.set_ylim(bottom=0)
-        if ax.lines:
-            ax.legend()
-    return figure
-
-
-def _plot_memory(results: dict):
-    memory = results.get("memory")
-    if not memory:
-        return None
-    figure, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(memory)))
-    labels = list(memory)
-    colours = [COLOURS["ours"] if label.startswith(OURS) else COLOURS["other"] for label in labels]
-    bars = ax.barh(labels, [memory[label] for label in labels], color=colours)
-    ax.bar_label(bars, fmt="%.0f MB", fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("piek RSS (MB)")
-    ax.set_title("Geheugen per proces")
-    return figure
