@@ -43,6 +43,10 @@ def started(base: str, tries: int = 240) -> bool:
 def timed_get(session: requests.Session, url: str, params: dict | None = None) -> float:
     began = time.perf_counter()
     reply = session.get(url, params=params, timeout=600)
+    # A database busy with the start-up catch-up answers 503 with Retry-After; a reader would try again.
+    while reply.status_code == 503 and time.perf_counter() - began < 900:
+        time.sleep(int(reply.headers.get("retry-after", "5")))
+        reply = session.get(url, params=params, timeout=600)
     took = time.perf_counter() - began
     reply.raise_for_status()
     if "Kerncijfers" not in reply.text:  # a login page would be fast and wrong
