@@ -16,6 +16,11 @@ from bot.web.public_page import page
 from bot.web.render import article_html
 
 ITEM_ID = re.compile(r"[a-z0-9-]{1,100}")  # the loader's id pattern, and a length no file name exceeds
+
+
+async def known(find, item_id: str):
+    """The article or provider with this id, or None; a string that cannot be an id is never looked up."""
+    return await asyncio.to_thread(find, item_id) if ITEM_ID.fullmatch(item_id) else None
 NOT_FOUND = "Dit artikel bestaat niet (meer)."
 
 
@@ -46,7 +51,7 @@ async def knowledge_base(request):
 @knowledge_pages.get("/kennis/<article_id>")
 async def article(request, article_id: str):
     knowledge = services_of(request).knowledge
-    item = await asyncio.to_thread(knowledge.article, article_id) if ITEM_ID.fullmatch(article_id) else None
+    item = await known(knowledge.article, article_id)
     if item is None:
         return page(request, "not_found.html", status=404, message=NOT_FOUND)
     related, topics = await asyncio.to_thread(lambda: (browse.related(knowledge, item), knowledge.topics()))

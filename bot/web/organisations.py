@@ -8,7 +8,7 @@ from sanic import Blueprint
 
 from bot.knowledge import directory
 from bot.knowledge.regions import load_regions
-from bot.web.knowledge_pages import ITEM_ID
+from bot.web.knowledge_pages import known
 from bot.web.pages import services_of
 from bot.web.public_page import page
 from bot.web.render import tel_href
@@ -40,7 +40,7 @@ async def organisations(request):
 @organisation_pages.get("/organisaties/<provider_id>")
 async def organisation(request, provider_id: str):
     knowledge = services_of(request).knowledge
-    item = await asyncio.to_thread(knowledge.provider, provider_id) if ITEM_ID.fullmatch(provider_id) else None
+    item = await known(knowledge.provider, provider_id)
     if item is None:
         return page(request, "not_found.html", status=404, message=NOT_FOUND)
     topics, audiences = await asyncio.to_thread(lambda: (knowledge.topics(), knowledge.audiences()))

@@ -3,11 +3,9 @@ The knowledge base's pages are in knowledge_pages.py, the providers' in organisa
 
 from __future__ import annotations
 
-import asyncio
-
 from sanic import Blueprint, response
 
-from bot.web.knowledge_pages import ITEM_ID
+from bot.web.knowledge_pages import known
 from bot.web.pages import services_of, settings_of
 from bot.web.public_page import page
 
@@ -19,7 +17,7 @@ async def chat(request):
     # /?over=<article id>: "Vraag de assistent hierover" on an article page.
     about = request.args.get("over", "")
     knowledge = services_of(request).knowledge
-    article = await asyncio.to_thread(knowledge.article, about) if ITEM_ID.fullmatch(about) else None
+    article = await known(knowledge.article, about)
     return page(request, "chat.html", rasa_url=settings_of(request).rasa_url, about=article)
 
 

@@ -144,14 +144,19 @@ def test_a_socket_that_proves_ownership_again_may_type(channel):
     assert channel.input.typing.is_typing(owner)
 
 
+class RecordingSio:
+    """Stands in for the socket.io server: keeps what the output channel emits."""
+
+    def __init__(self, sent: list):
+        self.sent = sent
+
+    async def emit(self, event, data, room=None, **_):
+        self.sent.append(data)
+
+
 def test_the_reply_that_starts_a_live_chat_is_marked_and_others_are_not():
     sent = []
-
-    class Sio:
-        async def emit(self, event, data, room=None, **_):
-            sent.append(data)
-
-    output = WebChatOutput(Sio(), "bot_uttered", "http://localhost:8000")
+    output = WebChatOutput(RecordingSio(sent), "bot_uttered", "http://localhost:8000")
     asyncio.run(output.send_response("web-a", {"text": "Een adviseur neemt het over.",
                                                "utter_action": "utter_live_started"}))  # fmt: skip
     asyncio.run(output.send_response("web-a", {"text": "Eerste deel\n\nTweede deel", "utter_action": "utter_greet"}))
@@ -161,12 +166,7 @@ def test_the_reply_that_starts_a_live_chat_is_marked_and_others_are_not():
 
 def test_a_custom_payload_goes_out_as_one_message_with_its_plain_text():
     sent = []
-
-    class Sio:
-        async def emit(self, event, data, room=None, **_):
-            sent.append(data)
-
-    output = WebChatOutput(Sio(), "bot_uttered", "https://jep.example.nl")
+    output = WebChatOutput(RecordingSio(sent), "bot_uttered", "https://jep.example.nl")
     articles = {"type": "articles", "items": [{"title": "Signalen", "url": "/kennis/signalen"}]}
     asyncio.run(output.send_response("web-a", {"custom": articles}))
     asyncio.run(output.send_response("web-a", {"custom": {"type": "onbekend"}}))
