@@ -77,6 +77,11 @@ class Settings:
     relay_token: str = field(default="", repr=False)
     action_token: str = field(default="", repr=False)
     rasa_token: str = field(default="", repr=False)
+    # Empty: one process of each kind, locks, limits and socket.io rooms in memory (`make run`).
+    # Set (`make cluster`): Rasa replicas share them through this Redis.
+    redis_url: str = field(default="", repr=False)
+    db_pool_size: int = 5  # connections per process and database (PostgreSQL); SQLite keeps its own pool
+    lock_lifetime: float = 30.0  # seconds a conversation's lock lives when its holder dies
 
     @property
     def action_url(self) -> str:
@@ -128,6 +133,9 @@ def load_settings() -> Settings:
         relay_token=_env("JEP_RELAY_TOKEN", ""),
         action_token=_env("JEP_ACTION_TOKEN", ""),
         rasa_token=_env("JEP_RASA_TOKEN", ""),
+        redis_url=_env("JEP_REDIS_URL", ""),
+        db_pool_size=int(_env("JEP_DB_POOL_SIZE", "5")),
+        lock_lifetime=float(_env("JEP_LOCK_LIFETIME", "30")),
     )
 
 
