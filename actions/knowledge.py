@@ -19,6 +19,7 @@ from actions.base import (
     question_text,
 )
 from bot.contract import articles_payload
+from bot.knowledge.concern import says_what_happens
 from bot.knowledge.context import answer_question, asks_about_reporting
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.records import Article
@@ -27,6 +28,8 @@ from bot.knowledge.text import words
 # When the NLU did not read a knowledge question (a concern, or not understood), the
 # search alone must be surer before it answers: a wrong answer there misleads most.
 SURE = 0.75
+# A concern that says what is going on (bot/knowledge/concern.py) needs less: it is in scope by its words.
+CONCRETE_SURE = 0.45
 BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-themes as quick replies
 SUB_THEMES = 3
 
@@ -95,13 +98,15 @@ class ActionSearchKnowledge(KnowledgeAction):
 
 
 class ActionClarifyConcern(KnowledgeAction):
-    """A concern gets articles when the search can answer it, else one clarifying question."""
+    """A concern that says what is going on gets articles when the search can answer it; a vague
+    one ("ik maak me zorgen over een leerling") gets one clarifying question, unless it names a topic."""
 
     def name(self) -> str:
         return "action_clarify_concern"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
-        events, decision = self.answer(dispatcher, tracker, text)
+        accept = (ANSWER,) if says_what_happens(text) else ()
+        events, decision = self.answer(dispatcher, tracker, text, accept=accept, min_confidence=CONCRETE_SURE)
         if decision is not None:
             dispatcher.utter_message(response=CLARIFYING_QUESTION)
         return events

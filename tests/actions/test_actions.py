@@ -67,6 +67,16 @@ def test_a_vague_concern_gets_the_clarifying_question(run_action):
     assert responses(messages) == ["utter_ask_concern_details"]
 
 
+def test_a_vague_concern_gets_the_clarifying_question_however_well_the_search_matches(run_action):
+    messages = run_action(ActionClarifyConcern, make_tracker("een leerling baart me zorgen", "describe_concern"))
+    assert responses(messages) == ["utter_ask_concern_details"]
+
+
+def test_a_concern_that_says_what_happens_gets_articles_at_once(run_action):
+    tracker = make_tracker("leerling heeft contact met een onbekende volwassene die hem ronselt", "describe_concern")
+    assert responses(run_action(ActionClarifyConcern, tracker)) == ["articles", "utter_articles_followup"]
+
+
 def test_a_concern_that_names_a_topic_gets_articles_at_once(run_action):
     entities = [{"entity": "topic", "value": "online"}]
     tracker = make_tracker("ik maak me zorgen over wat een leerling op tiktok deelt", "describe_concern", entities)
