@@ -8,7 +8,10 @@ Only a request that never reached a replica is tried again: a user's message is 
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
+import urllib.request
 from pathlib import Path
 
 from bot.cluster.packages import HAPROXY
@@ -16,6 +19,7 @@ from bot.cluster.service_user import command_as
 
 HEALTH_PATH = "/webhooks/rest/"
 COOKIE = "JEPRASA"
+BACKEND = "replicas"
 
 
 def config_text(
@@ -45,9 +49,9 @@ def config_text(
         "",
         "frontend rasa",
         f"    bind {front_host}:{front_port}",
-        "    default_backend replicas",
+        f"    default_backend {BACKEND}",
         "",
-        "backend replicas",
+        f"backend {BACKEND}",
         "    balance roundrobin",
         f"    cookie {COOKIE} insert indirect nocache httponly",
         f"    option httpchk GET {HEALTH_PATH}",
@@ -88,3 +92,12 @@ def check(config: Path) -> str:
     if result.returncode != 0:
         raise ValueError(f"HAProxy-configuratie ongeldig: {(result.stderr or result.stdout).strip()}")
     return result.stdout.strip()
+
+
+def replica_states(stats_url: str) -> dict[str, dict[str, str]]:
+    """HAProxy's view of each replica by server name (rasa1, ...): `status` (UP, DOWN, ...) and `stot`
+    (sessions sent to it so far), read from the stats page as CSV."""
+    with urllib.request.urlopen(f"{stats_url};csv", timeout=2) as reply:
+        text = reply.read().decode("utf-8")
+    rows = csv.DictReader(io.StringIO(text.removeprefix("# ")))
+    return {row["svname"]: row for row in rows if row["pxname"] == BACKEND and row["svname"].startswith("rasa")}
