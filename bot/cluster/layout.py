@@ -61,9 +61,5 @@ class ClusterLayout:
         return [f"http://{self.host}:{port}" for port in self.replica_ports]
 
     @property
-    def redis_url(self) -> str:
-        return f"redis://{self.host}:{self.redis_port}/0"
-
-    @property
     def stats_url(self) -> str:
         return f"http://{self.host}:{self.stats_port}/"

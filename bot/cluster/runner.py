@@ -41,9 +41,9 @@ STEPS = 6
 BALANCER_TIMEOUT = 30.0  # seconds for HAProxy to see every ready replica as healthy (two checks a second apart)
 
 
-def cluster_settings(settings: Settings, layout: ClusterLayout, db_url: str, tracker_db_url: str) -> Settings:
+def cluster_settings(settings: Settings, db_url: str, tracker_db_url: str, redis_url: str) -> Settings:
     """The settings as the cluster's services see them."""
-    return dataclasses.replace(settings, db_url=db_url, tracker_db_url=tracker_db_url, redis_url=layout.redis_url)
+    return dataclasses.replace(settings, db_url=db_url, tracker_db_url=tracker_db_url, redis_url=redis_url)
 
 
 def service_environment(settings: Settings) -> dict[str, str]:
@@ -110,15 +110,16 @@ class Cluster:
         self.supervisor = Supervisor(self.members(), say=self.say)
         self.supervisor.start_all()
         wait_until_ready([member.service for member in self.supervisor.members], logs=_shown(layout.logs))
-        self._wait_for_balancer()
+        self.wait_for_balancer()
 
     def stop(self) -> None:
         if self.supervisor is not None:
             self.supervisor.stop()
             stop([member.service for member in self.supervisor.members])
 
-    def _wait_for_balancer(self) -> None:
-        deadline = time.monotonic() + BALANCER_TIMEOUT
+    def wait_for_balancer(self, timeout: float = BALANCER_TIMEOUT) -> None:
+        """Until HAProxy sees every replica as healthy (after a restart: once its model is loaded)."""
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 states = haproxy.replica_states(self.layout.stats_url)
@@ -127,7 +128,7 @@ class Cluster:
             if len(states) == len(self.layout.replica_ports) and all(s["status"] == "UP" for s in states.values()):
                 return
             if time.monotonic() > deadline:
-                raise RuntimeError(f"HAProxy ziet niet alle Rasa-replica's als gezond na {BALANCER_TIMEOUT:.0f} s; "
+                raise RuntimeError(f"HAProxy ziet niet alle Rasa-replica's als gezond na {timeout:.0f} s; "
                                    f"zie {_shown(self.layout.logs / 'haproxy.log')}")  # fmt: skip
             time.sleep(0.5)
 
@@ -169,9 +170,8 @@ def _run(settings: Settings, layout: ClusterLayout, cleanup: ExitStack) -> int:
     cleanup.callback(redis.stop)
 
     _step(4, f"Databases {layout.database} en {layout.tracker_database}; kennisbank laden")
-    ours = cluster_settings(
-        settings, layout, postgres.ensure_database(layout.database), postgres.ensure_database(layout.tracker_database)
-    )
+    databases = [postgres.ensure_database(name) for name in (layout.database, layout.tracker_database)]
+    ours = cluster_settings(settings, *databases, redis.url)
     # Schema migrations (`python -m bot db upgrade` on ours.db_url) belong here, before the knowledge is loaded.
     if load(ours, ours.knowledge_dir) != 0:
         return 1

@@ -10,10 +10,11 @@ from bot.config import load_settings
 
 DB = "postgresql+psycopg2://jep:geheim@127.0.0.1:5433/jep"
 TRACKER = "postgresql+psycopg2://jep:geheim@127.0.0.1:5433/jep_tracker"
+REDIS = "redis://127.0.0.1:6380/0"
 
 
 def _members(layout: ClusterLayout):
-    settings = cluster_settings(load_settings(), layout, DB, TRACKER)
+    settings = cluster_settings(load_settings(), DB, TRACKER, REDIS)
     return {member.service.name: member for member in Cluster(settings, layout, Path("m.tar.gz"), "t").members()}
 
 
@@ -23,7 +24,7 @@ def test_every_service_uses_postgres_and_redis():
     for member in members.values():
         assert member.env["JEP_DB_URL"] == DB
         assert member.env["JEP_TRACKER_DB_URL"] == TRACKER
-        assert member.env["JEP_REDIS_URL"] == "redis://127.0.0.1:6380/0"
+        assert member.env["JEP_REDIS_URL"] == REDIS
 
 
 def test_only_the_replicas_trust_haproxy_for_the_client_address():
