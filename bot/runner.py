@@ -166,10 +166,10 @@ def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
 
-def stop_on_signals() -> None:
-    """SIGTERM and SIGINT end the run as Ctrl-C does, also when started from a script that ignores SIGINT."""
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
+def stop_on_signals(signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> None:
+    """These signals end the run as Ctrl-C does, also when started from a script that ignores SIGINT."""
+    for number in signals:
+        signal.signal(number, _interrupt)
 
 
 def run(settings: Settings) -> int:

@@ -7,6 +7,7 @@ It runs in the foreground as a child of ours (as the user `jep` when we are root
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -47,6 +48,10 @@ class RedisServer:
     def config_file(self) -> Path:
         return self.data_dir / "redis.conf"
 
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "redis.pid"
+
     def config_text(self) -> str:
         return "\n".join(
             [
@@ -56,6 +61,7 @@ class RedisServer:
                 "daemonize no",
                 f'dir "{self.data_dir}"',
                 f'logfile "{self.log}"',
+                f'pidfile "{self.pid_file}"',
                 # Every write on disk before the answer; the append-only file is the only copy.
                 "appendonly yes",
                 "appendfsync always",
@@ -65,6 +71,7 @@ class RedisServer:
         )
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
+        self._stop_leftover()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.chmod(0o700)
         self.config_file.write_text(self.config_text(), encoding="utf-8")
@@ -98,6 +105,21 @@ class RedisServer:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def _stop_leftover(self) -> None:
+        """The Redis of a run that ended without stopping it (killed, or its terminal gone) still holds the
+        port and the data: it finishes its append-only file on SIGTERM, and then this one starts."""
+        try:
+            pid = int(self.pid_file.read_text(encoding="utf-8").strip())
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return
+        if b"redis-server" not in command or (self.process is not None and self.process.pid == pid):
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def _wait_until_ready(self, timeout: float) -> None:
         client = redis.Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=2)

@@ -8,6 +8,7 @@ are already running; `run` starts those first. The cluster tests start a `Cluste
 from __future__ import annotations
 
 import dataclasses
+import signal
 import sys
 import time
 import urllib.error
@@ -135,7 +136,8 @@ class Cluster:
 
 def run(settings: Settings, replicas: int) -> int:
     layout = ClusterLayout(replica_ports=replica_ports(replicas))
-    stop_on_signals()
+    # Also a closed terminal (SIGHUP) stops the servers: they run in sessions of their own and would stay.
+    stop_on_signals((signal.SIGTERM, signal.SIGINT, signal.SIGHUP))
     with ExitStack() as cleanup:
         try:
             return _run(settings, layout, cleanup)
