@@ -51,6 +51,21 @@ def test_both_replicas_take_turns(cluster):
     assert all(after[name] > before[name] for name in after), (before, after)
 
 
+def test_the_session_cookie_keeps_a_client_on_one_replica(cluster):
+    handshake = requests.get(f"{cluster.rasa_url}/socket.io/?EIO=4&transport=polling", timeout=30)
+    assert handshake.status_code == 200
+    replica = handshake.cookies.get("JEPRASA")
+    assert replica in {"rasa1", "rasa2"}
+    before = sent_to(cluster)
+    sender = f"rook-{uuid.uuid4().hex[:8]}"
+    for message in ("hallo", "wat doet het platform", "dank je"):
+        reply = requests.post(f"{cluster.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                              cookies={"JEPRASA": replica}, timeout=60)  # fmt: skip
+        reply.raise_for_status()
+    after = sent_to(cluster)
+    assert {name: after[name] - before[name] for name in after} == {name: 3 if name == replica else 0 for name in after}
+
+
 def test_killing_a_replica_leaves_the_front_answering(cluster):
     killed = cluster.replica_pids[0]
     cluster.kill_replica(0)
