@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import signal
 import sys
+import threading
 import time
-import urllib.error
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -62,6 +62,7 @@ class Cluster:
     user: str | None = None  # HAProxy runs as it (see service_user)
     say: Callable[[str], None] = print
     supervisor: Supervisor | None = None
+    watcher: threading.Thread | None = None  # supervise_in_background's
 
     @property
     def replicas(self) -> list[Service]:
@@ -113,10 +114,18 @@ class Cluster:
         wait_until_ready([member.service for member in self.supervisor.members], logs=_shown(layout.logs))
         self.wait_for_balancer()
 
+    def supervise_in_background(self) -> None:
+        """Restarts in a thread of this process (the tests); `make cluster` calls supervisor.check() itself."""
+        self.watcher = threading.Thread(target=self.supervisor.watch, name="cluster-supervisor", daemon=True)
+        self.watcher.start()
+
     def stop(self) -> None:
-        if self.supervisor is not None:
-            self.supervisor.stop()
-            stop([member.service for member in self.supervisor.members])
+        if self.supervisor is None:
+            return
+        self.supervisor.stop()
+        if self.watcher is not None:
+            self.watcher.join(timeout=10)  # a restart under way ends first, so its process is stopped too
+        stop([member.service for member in self.supervisor.members])
 
     def wait_for_balancer(self, timeout: float = BALANCER_TIMEOUT) -> None:
         """Until HAProxy sees every replica as healthy (after a restart: once its model is loaded)."""
@@ -124,7 +133,7 @@ class Cluster:
         while True:
             try:
                 states = haproxy.replica_states(self.layout.stats_url)
-            except (OSError, urllib.error.URLError):
+            except OSError:  # not listening yet
                 states = {}
             if len(states) == len(self.layout.replica_ports) and all(s["status"] == "UP" for s in states.values()):
                 return

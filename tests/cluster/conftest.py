@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,7 +55,7 @@ def _needed() -> list[str]:
 
 
 def pytest_collection_modifyitems(config, items):
-    ours = [item for item in items if HERE in Path(item.fspath).parents]
+    ours = [item for item in items if HERE in item.path.parents]
     if not ours:
         return
     try:
@@ -89,8 +88,8 @@ def cluster_dir():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _unavailable_here(what: str) -> None:
-    pytest.skip(f"{what} is extern (JEP_TEST_*_URL): stoppen en starten kan de test niet")
+def _unavailable_here(what: str, variable: str) -> None:
+    pytest.skip(f"{what} is extern ({variable}): deze test kan die niet stoppen en starten")
 
 
 @dataclass
@@ -98,13 +97,13 @@ class ExternalRedis:
     url: str
 
     def stop(self) -> None:
-        _unavailable_here("Redis")
+        _unavailable_here("Redis", "JEP_TEST_REDIS_URL")
 
     def start(self) -> None:
-        _unavailable_here("Redis")
+        _unavailable_here("Redis", "JEP_TEST_REDIS_URL")
 
     def restart(self) -> None:
-        _unavailable_here("Redis")
+        _unavailable_here("Redis", "JEP_TEST_REDIS_URL")
 
 
 @dataclass
@@ -118,10 +117,10 @@ class ExternalPostgres:
         return create_database(self.admin_url, name)
 
     def stop(self) -> None:
-        _unavailable_here("PostgreSQL")
+        _unavailable_here("PostgreSQL", "JEP_TEST_POSTGRES_URL")
 
     def start(self) -> None:
-        _unavailable_here("PostgreSQL")
+        _unavailable_here("PostgreSQL", "JEP_TEST_POSTGRES_URL")
 
 
 @pytest.fixture(scope="session")
@@ -245,15 +244,12 @@ def running_cluster(
         action_url=action_url,
     )
     app = Cluster(settings, layout, model, RASA_TOKEN, service_user.ensure())
-    watcher = threading.Thread(target=lambda: app.supervisor.watch(), name="cluster-supervisor", daemon=True)
     try:
         app.start()
-        watcher.start()
+        app.supervise_in_background()
         yield RunningCluster(settings, layout, app, postgres_server, redis_server)
     finally:
         app.stop()
-        if watcher.is_alive():
-            watcher.join(timeout=5)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
