@@ -1,7 +1,7 @@
-"""Limits that the Rasa replicas share through one real Redis (bot/ratelimit.py). Two limiters,
-each with its own client as two replicas have, give one allowance between them, also when they are
-called at the same moment; while Redis is down each counts by itself, so the chat stays usable, and
-afterwards they share again."""
+"""Limits and typing state that the Rasa replicas share through one real Redis (bot/ratelimit.py,
+bot/rasa_plugins/typing_state.py). Two limiters, each with its own client as two replicas have, give
+one allowance between them, also when they are called at the same moment; while Redis is down each
+counts by itself, so the chat stays usable, and afterwards they share again."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
+from bot.rasa_plugins.typing_state import SharedTypingState
 from bot.ratelimit import SharedRateLimiter
 
 
@@ -63,3 +64,14 @@ def test_while_redis_is_down_each_replica_counts_by_itself_then_they_share_again
         redis_server.start()
     assert [b.allow("web-1"), a.allow("web-1"), b.allow("web-1")] == [True, True, False]  # Redis kept its count
 
+
+def test_typing_marked_on_one_replica_is_seen_on_the_other_and_runs_out(redis_server, name):
+    a, b = (SharedTypingState(redis.Redis.from_url(redis_server.url), lasts=0.3) for _ in range(2))
+    conversation = f"web-{name}"
+    a.mark(conversation, True)
+    assert b.is_typing(conversation)
+    time.sleep(0.4)
+    assert not b.is_typing(conversation)
+    a.mark(conversation, True)
+    b.mark(conversation, False)  # the message was sent through the other replica
+    assert not a.is_typing(conversation)
