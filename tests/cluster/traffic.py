@@ -346,15 +346,22 @@ class Stored:
         return not (self.lost or self.twice or self.resent_twice or self.out_of_order or self.foreign)
 
 
-def stored_user_texts(tracker_db_url: str, conversation_ids: Iterable[str]) -> dict[str, list[str]]:
-    """The `user` events of these conversations in Rasa's tracker store, oldest first."""
+def stored_events(tracker_db_url: str, conversation_ids: Iterable[str], kinds: Iterable[str]) -> dict[str, list[dict]]:
+    """These conversations' events of these kinds ("user", "session_started", ...) in Rasa's tracker store,
+    oldest first."""
     engine = create_engine(tracker_db_url, future=True)
     try:
-        events = TrackerEvents(engine).read(["user"], list(conversation_ids), by_conversation=True)
+        events = TrackerEvents(engine).read(kinds, list(conversation_ids), by_conversation=True)
     finally:
         engine.dispose()
-    return {sender: [e.event.get("text") for e in group]
+    return {sender: [e.event for e in group]
             for sender, group in itertools.groupby(events, key=lambda e: e.conversation_id)}  # fmt: skip
+
+
+def stored_user_texts(tracker_db_url: str, conversation_ids: Iterable[str]) -> dict[str, list[str]]:
+    """The texts of these conversations' `user` events, oldest first."""
+    events = stored_events(tracker_db_url, conversation_ids, ["user"])
+    return {sender: [event.get("text") for event in group] for sender, group in events.items()}
 
 
 def check_stored(tracker_db_url: str, conversations: list[Conversation]) -> list[Stored]:
