@@ -2,6 +2,8 @@
 
 Each on its own port with its own databases, so a running `make run` is left alone.
 Chromium comes from Debian's package; Playwright only drives it.
+With JEP_TEST_STACK=cluster the same tests run against the set-up of `make cluster` instead
+(tests/cluster/conftest.py): HAProxy in front of two Rasa replicas, on PostgreSQL and Redis.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
+from bot.cluster import packages
 from bot.config import ROOT, load_settings
 from bot.knowledge.loader import load_knowledge
 from bot.runner import child_environment, services_for, start, stop, wait_until_ready
 from bot.store import make_engine, make_sessionmaker
 from bot.training.model import model_path
+from tests.cluster.conftest import cluster_dir, postgres_server, redis_server, running_cluster  # noqa: F401
 from tests.conftest import KNOWLEDGE, free_port
 
 CHROMIUM = os.environ.get("JEP_CHROMIUM", "/usr/bin/chromium")
+ON_CLUSTER = os.environ.get("JEP_TEST_STACK", "").strip() == "cluster"
 ARTIFACTS = ROOT / "test-artifacts"
 XSS_ARTICLE = "xss-proef"
 RELAY_TOKEN = "proef-relay-token"
@@ -41,17 +46,24 @@ def stack_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("stack")
 
 
-@pytest.fixture(scope="session")
-def stack(stack_dir):
-    tmp = stack_dir
-    knowledge = tmp / "knowledge"
-    shutil.copytree(KNOWLEDGE, knowledge)
+def add_xss_article(knowledge: Path) -> None:
     (knowledge / "articles" / f"{XSS_ARTICLE}.md").write_text(
         f"---\nid: {XSS_ARTICLE}\ntitle: <img src=x onerror=\"window.__xss='title'\">Proefartikel\n"
         "summary: Een artikel om te testen dat niets uit een artikel kan worden uitgevoerd.\n"
         "topics: [online]\naudiences: [onderwijs]\nupdated: 2026-11-28\n---\n" + XSS_BODY,
         encoding="utf-8",
     )
+
+
+@pytest.fixture(scope="session")
+def stack(request, stack_dir):
+    if ON_CLUSTER:
+        yield from cluster_stack(request, stack_dir)
+        return
+    tmp = stack_dir
+    knowledge = tmp / "knowledge"
+    shutil.copytree(KNOWLEDGE, knowledge)
+    add_xss_article(knowledge)
     env = {
         "JEP_DB_URL": f"sqlite:///{tmp / 'jep.db'}",
         "JEP_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
@@ -86,6 +98,25 @@ def stack(stack_dir):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def cluster_stack(request, stack_dir: Path):
+    """The cluster's settings, as the services see them; its logs (and PostgreSQL's and Redis's) in stack_dir/logs."""
+    try:
+        packages.ensure_installed()
+    except packages.PackagesUnavailable as problem:
+        pytest.skip(f"JEP_TEST_STACK=cluster: PostgreSQL 15/Redis/HAProxy niet beschikbaar ({problem})")
+    servers = [request.getfixturevalue(name) for name in ("cluster_dir", "postgres_server", "redis_server")]
+    with running_cluster(*servers, "jep_browser") as running:
+        settings = running.settings
+        # As an editor adds one to a running system: the next look-up sees the new knowledge version.
+        add_xss_article(settings.knowledge_dir)
+        load_knowledge(settings.knowledge_dir, make_sessionmaker(make_engine(settings.db_url)))
+        logs = stack_dir / "logs"
+        logs.mkdir()
+        for log in [*running.layout.logs.glob("*.log"), *(servers[0] / "logs").glob("*.log")]:
+            (logs / log.name).symlink_to(log)
+        yield settings
 
 
 @pytest.fixture(scope="session")
