@@ -13,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import time
 
+from bot.store.db import CONNECT_TIMEOUT
+from bot.store.retry import POLICY
 from tests.cluster.traffic import ANSWER, NOT_RECEIVED, NOT_STORED, Traffic, check_stored, drive, summary
 
 CONVERSATIONS, TURNS = 12, 10
 DOWN_FOR = 15.0
-# The longest a turn may take while the database is down: the store's bounded retries, plus room for the
-# queue of a busy 2-core machine; far below the clients' own timeout (60 s).
-LONGEST_TURN = 25.0
+# The longest a turn may take while the database is down: a store call gives up after its retry budget
+# plus one connect timeout, and a turn meets at most two that fail (the tracker store's and an action's),
+# with room for the queue of a busy 2-core machine; far below the clients' own timeout (60 s).
+LONGEST_TURN = 2 * (POLICY.budget + CONNECT_TIMEOUT) + 7.0
 
 
 def test_postgres_down_for_fifteen_seconds_loses_and_doubles_nothing(cluster):
