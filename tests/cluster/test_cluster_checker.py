@@ -10,7 +10,7 @@ TEXTS = script(7, 4)
 class Sent:
     """A REST client's traces, enough for compare()."""
 
-    channel, conversation, reconnects, sessions_lost = REST, "proef-1", 0, 0
+    channel, conversation = REST, "proef-1"
 
 
 def conversation(*outcomes: tuple[int, str]) -> Conversation:

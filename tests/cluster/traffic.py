@@ -124,10 +124,10 @@ class RestChat:
         self.url, self.conversation, self.address = f"{url}/webhooks/rest/webhook", sender, address
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(),
                                           timeout=aiohttp.ClientTimeout(total=timeout))  # fmt: skip
-        self.reconnects = self.sessions_lost = 0
+        self.reconnects = self.sessions_lost = self.late_replies = 0
 
     async def open(self) -> None:
-        pass
+        """Nothing to open: every turn is a request of its own."""
 
     async def send(self, turn: int, text: str) -> Attempt:
         started, clock = time.time(), time.perf_counter()
@@ -279,23 +279,21 @@ class Traffic:
     resend_after: float = 2.0
     give_up_after: float = 120.0  # per turn: the longest a person keeps sending one message again
     prefix: str = "cluster"
-    first_number: int = 0
-    talking: list[Conversation] = field(default_factory=list)
-    _answered: int = 0
-    _progress: asyncio.Event | None = None
+    talking: list[Conversation] = field(default_factory=list, init=False)
+    _answered: int = field(default=0, init=False)
+    _progress: asyncio.Event | None = field(default=None, init=False)
 
-    def _client(self, index: int, number: int) -> RestChat | SocketChat:
+    def _client(self, number: int) -> RestChat | SocketChat:
         """socket.io for `socketio_share` of the conversations, spread evenly between the REST ones."""
         address = client_address(number)
-        if int((index + 1) * self.socketio_share) > int(index * self.socketio_share):
+        if int((number + 1) * self.socketio_share) > int(number * self.socketio_share):
             return SocketChat(self.url, self.origin, address, self.timeout)
         return RestChat(self.url, f"{self.prefix}-{number}-{random.getrandbits(32):08x}", address, self.timeout)
 
     async def run(self) -> list[Conversation]:
         self._progress = asyncio.Event()
-        for index in range(self.conversations):
-            number = self.first_number + index
-            self.talking.append(Conversation(number, self._client(index, number), script(number, self.turns)))
+        for number in range(self.conversations):
+            self.talking.append(Conversation(number, self._client(number), script(number, self.turns)))
         try:
             await asyncio.gather(*(c.client.open() for c in self.talking))
             await asyncio.gather(*(self._talk(c) for c in self.talking))
@@ -407,6 +405,7 @@ def summary(conversations: list[Conversation], verdicts: list[Stored] | None = N
         "longest_seconds": round(max((a.seconds for a in attempts), default=0.0), 2),
         "reconnects": sum(c.client.reconnects for c in conversations),
         "sessions_lost": sum(c.client.sessions_lost for c in conversations),
+        "late_replies": sum(c.client.late_replies for c in conversations),  # bot_uttered after its turn ended
     }
     if verdicts is not None:
         for name in ("lost", "twice", "resent_twice", "out_of_order", "unanswered", "foreign"):
