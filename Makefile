@@ -11,12 +11,18 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && echo $$c && break; done)
 
-.PHONY: run test setup lint unit slow validate train conversations browser chromium axe screenshots search-eval bench retrain clean
+.PHONY: run cluster test setup lint unit slow validate train conversations browser test-cluster chromium axe screenshots \
+	search-eval bench bench-cluster retrain clean
 
 run: setup
 	$(PY) -m bot run
 
-test: setup lint unit validate slow conversations browser
+# The same assistant on PostgreSQL 15 and Redis 7 (Debian packages, installed when missing and root; data in
+# var/cluster), two Rasa replicas behind HAProxy on the Rasa port; logs in var/logs/cluster. See README.
+cluster: setup
+	$(PY) -m bot cluster
+
+test: setup lint unit validate slow conversations browser test-cluster
 	@echo "make test: alle controles geslaagd."
 
 setup: $(VENV)/.installed
@@ -34,11 +40,11 @@ lint: setup
 	$(PY) -m ruff check bot actions tests bench
 
 unit: setup
-	$(PY) -m pytest -q tests --ignore=tests/browser -m "not slow"
+	$(PY) -m pytest -q tests --ignore=tests/browser --ignore=tests/cluster -m "not slow"
 
 # Tests that run Rasa itself: annotated data validates; a damaged candidate is refused by the gate.
 slow: train
-	$(PY) -m pytest -q -s tests --ignore=tests/browser -m slow
+	$(PY) -m pytest -q -s tests --ignore=tests/browser --ignore=tests/cluster -m slow
 
 validate: setup
 	$(RASA) data validate --domain domain.yml --data data --config config.yml
@@ -53,6 +59,11 @@ conversations: train
 # Browser tests drive Debian's Chromium with Playwright; no browser is downloaded.
 browser: train chromium axe
 	$(PY) -m pytest -q tests/browser
+
+# The cluster on its own PostgreSQL and Redis (free ports, data under var/test-cluster); skipped with one line
+# when they are missing and cannot be installed. The cluster's logs are kept in test-artifacts/cluster-logs.
+test-cluster: train chromium
+	$(PY) -m pytest -q tests/cluster
 
 # The README's tour: the browser tests photograph the chat, the kennisbank, wie doet wat and the inbox
 # into docs/screenshots/ (in `make browser` they go to test-artifacts/tour/). Commit the result.
@@ -88,6 +99,10 @@ search-eval: setup
 # Writes bench/results/summary.md with plots (`python -m bench --publish` then copies them into docs/).
 bench: setup train
 	$(PY) -m bench
+
+# One Rasa replica against two behind HAProxy, at 10 and 50 concurrent conversations.
+bench-cluster: setup train
+	$(PY) -m bench.cluster
 
 # Maintainers: train a candidate, compare it with the running model, activate it only if it is no worse.
 retrain: setup

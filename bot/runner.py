@@ -34,7 +34,7 @@ def services_for(
 ) -> list[Service]:
     python = sys.executable
     # The HTTP API is on only so that `python -m bot model` can swap models without downtime; it asks a token.
-    rasa_token = rasa_token or os.environ.get("JEP_RASA_TOKEN") or secrets.token_urlsafe(32)
+    rasa_token = rasa_token or new_rasa_token()
     return [
         Service(
             "actieserver",
@@ -44,32 +44,41 @@ def services_for(
         ),
         Service(
             "Rasa-server",
-            [
-                python,
-                "-m",
-                "rasa",
-                "run",
-                "--model",
-                str(model),
-                "--interface",
-                settings.host,
-                "--port",
-                str(settings.rasa_port),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--endpoints",
-                str(ROOT / "endpoints.yml"),
-                "--enable-api",
-                "--auth-token",
-                rasa_token,
-                "--cors",
-                *settings.allowed_origins,
-            ],
+            rasa_command(settings, model, settings.host, settings.rasa_port, rasa_token),
             f"{settings.rasa_url}/webhooks/rest/",
             logs / "rasa.log",
         ),
         Service("webapp", [python, "-m", "bot", "web"], f"{settings.web_url}/health", logs / "web.log"),
     ]
+
+
+def rasa_command(settings: Settings, model: Path, interface: str, port: int, rasa_token: str) -> list[str]:
+    """A Rasa server with our channels and endpoints; `make cluster` starts several, each on its own port."""
+    return [
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--interface",
+        interface,
+        "--port",
+        str(port),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
+        "--endpoints",
+        str(ROOT / "endpoints.yml"),
+        "--enable-api",
+        "--auth-token",
+        rasa_token,
+        "--cors",
+        *settings.allowed_origins,
+    ]
+
+
+def new_rasa_token() -> str:
+    return os.environ.get("JEP_RASA_TOKEN") or secrets.token_urlsafe(32)
 
 
 def child_environment(settings: Settings) -> dict[str, str]:
@@ -91,12 +100,16 @@ def child_environment(settings: Settings) -> dict[str, str]:
 
 
 def check_ports_free(settings: Settings) -> None:
-    for name, port in (("actieserver", settings.action_port), ("Rasa-server", settings.rasa_port),
-                       ("webapp", settings.web_port)):  # fmt: skip
+    check_free(settings.host, [("actieserver", settings.action_port), ("Rasa-server", settings.rasa_port),
+                               ("webapp", settings.web_port)])  # fmt: skip
+
+
+def check_free(host: str, named_ports: list[tuple[str, int]]) -> None:
+    for name, port in named_ports:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
-                probe.bind((settings.host, port))
+                probe.bind((host, port))
             except OSError:
                 raise RuntimeError(
                     f"poort {port} voor de {name} is al in gebruik; stop wat daar draait "
@@ -113,23 +126,23 @@ def start(services: list[Service], env: dict[str, str]) -> None:
             )
 
 
-def wait_until_ready(services: list[Service], timeout: float = READY_TIMEOUT) -> None:
+def wait_until_ready(services: list[Service], timeout: float = READY_TIMEOUT, logs: str = "var/logs") -> None:
     deadline = time.monotonic() + timeout
     pending = list(services)
     while pending:
         for service in list(pending):
             if service.process.poll() is not None:
                 raise RuntimeError(f"{service.name} is gestopt (code {service.process.returncode}); zie {service.log}")
-            if _answers(service.health_url):
+            if answers(service.health_url):
                 print(f"  {service.name} draait", flush=True)
                 pending.remove(service)
         if time.monotonic() > deadline:
             names = ", ".join(s.name for s in pending)
-            raise RuntimeError(f"{names} niet klaar na {timeout:.0f} s; zie de logbestanden in var/logs")
+            raise RuntimeError(f"{names} niet klaar na {timeout:.0f} s; zie de logbestanden in {logs}")
         time.sleep(1)
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as reply:
             return reply.status == 200
@@ -153,6 +166,12 @@ def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
 
+def stop_on_signals(signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> None:
+    """These signals end the run as Ctrl-C does, also when started from a script that ignores SIGINT."""
+    for number in signals:
+        signal.signal(number, _interrupt)
+
+
 def run(settings: Settings) -> int:
     print("1/3 Kennisbank laden", flush=True)
     if load(settings, settings.knowledge_dir) != 0:
@@ -160,13 +179,12 @@ def run(settings: Settings) -> int:
     print("2/3 Model controleren", flush=True)
     model = active_model(settings)
     print("3/3 Diensten starten (het laden van het model duurt even)", flush=True)
-    rasa_token = os.environ.get("JEP_RASA_TOKEN") or secrets.token_urlsafe(32)
+    rasa_token = new_rasa_token()
     services = services_for(settings, model, rasa_token=rasa_token)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)  # also when started from a script that ignores it
+    stop_on_signals()
     try:
         check_ports_free(settings)
-        _write_token(rasa_token)
+        write_token(rasa_token)
         start(services, child_environment(settings))
         wait_until_ready(services)
         print(f"\nDe assistent draait. Open {settings.web_url} in je browser.", flush=True)
@@ -184,12 +202,16 @@ def run(settings: Settings) -> int:
         return 1
     finally:
         stop(services)
-        # Only our own token: a second `make run` that found the ports taken leaves the first one's alone.
-        if RASA_TOKEN_FILE.exists() and RASA_TOKEN_FILE.read_text() == rasa_token:
-            RASA_TOKEN_FILE.unlink()
+        remove_token(rasa_token)
 
 
-def _write_token(token: str) -> None:
+def remove_token(token: str) -> None:
+    # Only our own token: a second `make run` that found the ports taken leaves the first one's alone.
+    if RASA_TOKEN_FILE.exists() and RASA_TOKEN_FILE.read_text() == token:
+        RASA_TOKEN_FILE.unlink()
+
+
+def write_token(token: str) -> None:
     """Only this user may read the token that opens Rasa's HTTP API."""
     RASA_TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
     RASA_TOKEN_FILE.unlink(missing_ok=True)

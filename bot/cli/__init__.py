@@ -14,6 +14,7 @@ from bot.config import load_settings
 MODULES = {
     **{group: group for group in ("knowledge", "privacy", "advisors", "review", "model", "insights")},
     **{group: "processes" for group in ("run", "web", "actions", "train")},
+    "cluster": "cluster",
 }
 
 

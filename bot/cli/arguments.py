@@ -20,7 +20,15 @@ def parser() -> argparse.ArgumentParser:
     groups.add_parser("web", help="alleen de webapp starten")
     groups.add_parser("actions", help="alleen de actieserver starten (vraagt JEP_ACTION_TOKEN)")
     groups.add_parser("train", help="het model trainen als data, config of domain veranderd is")
+    _cluster(groups)
     return parser
+
+
+def _cluster(groups) -> None:
+    cluster = groups.add_parser(
+        "cluster", help="alles op PostgreSQL en Redis starten, met Rasa-replica's achter HAProxy (make cluster)"
+    )
+    cluster.add_argument("--replicas", type=int, default=2, help="aantal Rasa-replica's (standaard 2)")
 
 
 def _knowledge(groups) -> None:
