@@ -175,3 +175,16 @@ def test_an_upgrade_waits_while_another_process_holds_the_write_lock(tmp_path):
     finally:
         holder.execute("COMMIT")
     assert finished(waiting) == ["-", head()]
+
+
+def test_at_head_an_upgrade_waits_for_no_writer(tmp_path):
+    path = tmp_path / "jep.db"
+    make_engine(f"sqlite:///{path}")  # at head, in WAL mode
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        began = time.monotonic()
+        assert not upgrade(f"sqlite:///{path}").changed
+        assert time.monotonic() - began < 1
+    finally:
+        holder.execute("ROLLBACK")
