@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -30,7 +29,7 @@ from bot.feedback import FeedbackService
 from bot.insights.rollup import Rollup
 from bot.knowledge.service import KnowledgeService
 from bot.privacy.retention import Retention
-from bot.store import make_engine, make_sessionmaker
+from bot.store import make_engine, make_sessionmaker, make_tracker_reader
 from bot.training.review import ReviewQueue
 
 
@@ -56,7 +55,7 @@ class Services:
 
 def build_services(settings: Settings, factory: sessionmaker | None = None) -> Services:
     factory = factory or make_sessionmaker(make_engine(settings.db_url))
-    tracker = create_engine(settings.tracker_db_url, future=True)  # connects only when first read
+    tracker = make_tracker_reader(settings.tracker_db_url)  # connects only when first read
     hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
     notifier = Notifier(settings.escalation_webhook, settings.public_url)
     escalation = EscalationService(factory, hours, tracker, notifier=notifier)

@@ -12,7 +12,7 @@ from bot.config import load_settings
 
 # The module that runs each group; `run`, `web`, `actions` and `train` start processes.
 MODULES = {
-    **{group: group for group in ("knowledge", "privacy", "advisors", "review", "model", "insights")},
+    **{group: group for group in ("knowledge", "privacy", "advisors", "review", "model", "insights", "db")},
     **{group: "processes" for group in ("run", "web", "actions", "train")},
     "cluster": "cluster",
 }

@@ -14,7 +14,7 @@ ROLES = ("advisor", "lead", "maintainer", "analyst")
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Platform JEP-assistent")
     groups = parser.add_subparsers(dest="group", required=True)
-    for add_group in (_knowledge, _privacy, _advisors, _review, _model, _insights):
+    for add_group in (_knowledge, _privacy, _advisors, _review, _model, _insights, _db):
         add_group(groups)
     groups.add_parser("run", help="alles opzetten en starten: acties, Rasa en de webapp")
     groups.add_parser("web", help="alleen de webapp starten")
@@ -109,3 +109,11 @@ def _insights(groups) -> None:
     report.add_argument("--since", type=date.fromisoformat, required=True, help="eerste dag, JJJJ-MM-DD")
     report.add_argument("--until", type=date.fromisoformat, help="laatste dag, JJJJ-MM-DD (standaard: vandaag)")
     report.add_argument("--per", choices=("day", "week"), default="week", help="per dag of per week (standaard)")
+
+
+def _db(groups) -> None:
+    db = groups.add_parser("db", help="database met de eigen tabellen (JEP_DB_URL): migraties").add_subparsers(
+        dest="command", required=True
+    )
+    db.add_parser("upgrade", help="de tabellen bijwerken naar de nieuwste revisie (maakt een lege database aan)")
+    db.add_parser("current", help="de revisie van de database en de nieuwste revisie tonen")

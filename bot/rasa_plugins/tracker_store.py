@@ -6,31 +6,41 @@ is what operators have, and it keeps the setting in bot/config.py.
 Rasa runs the store's SQL on its event loop: while SQLite waits for a lock,
 every conversation waits. Here each read and write runs in a worker thread
 with a short busy timeout, and is tried again after an asyncio pause while
-the database is locked (bot.store.retry); after the last attempt it raises
-`StoreUnavailable` instead of letting Rasa fall back to memory (durable.py).
+the database is locked or, on PostgreSQL, out of reach (bot.store.retry);
+after the last attempt it raises `StoreUnavailable` instead of letting Rasa
+fall back to memory (durable.py). Each save is one transaction: a turn's
+events are stored all or none.
+
+On PostgreSQL (`make cluster`) each Rasa replica keeps a pool of
+JEP_DB_POOL_SIZE connections, checked before use so that a restart of the
+server costs no failed turn, and two replicas starting at once create Rasa's
+`events` table one after the other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.config import load_settings
 from bot.rasa_plugins import durable
+from bot.store.db import server_pool
 from bot.store.retry import BUSY_TIMEOUT, POLICY, retrying_async
 
 T = TypeVar("T")
 STORED = "jep_stored_events"  # on a tracker: how many of its events are in the database
+EVENTS_LOCK = 0x4A45505F45564E  # pg_advisory_xact_lock key while creating Rasa's table ("JEP_EVN")
 
 
 class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
@@ -39,9 +49,14 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
     def __init__(self, domain=None, url: str | None = None, event_broker=None, **kwargs: Any):
         durable.install()  # whoever stores trackers here gets "stored before answered" with it
         kwargs.pop("host", None)  # Rasa passes the endpoint's `url` as host
-        parsed = make_url(url or load_settings().tracker_db_url)
+        settings = load_settings()
+        parsed = make_url(url or settings.tracker_db_url)
         if parsed.drivername.startswith("sqlite") and parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        pooled = None
+        if parsed.get_backend_name() == "postgresql":
+            pooled = create_engine(parsed, **server_pool(settings.db_pool_size))
+            _create_events_in_turn(pooled)
         super().__init__(
             domain=domain,
             dialect=parsed.drivername,
@@ -54,9 +69,16 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
-        if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        if pooled is not None:
+            self._use(pooled)  # instead of Rasa's pool of 50 (+100) connections, without a check before use
+        elif parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             self._keep_connections_open()
             _write_ahead(self.engine)
+
+    def _use(self, engine: Engine) -> None:
+        self.engine.dispose()
+        self.engine = engine
+        self.sessionmaker = sessionmaker(bind=engine)
 
     def _keep_connections_open(self) -> None:
         """A pool of SQLite connections instead of SQLAlchemy 1.4's NullPool for files.
@@ -64,17 +86,18 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
         With NullPool every retrieve and save opened and closed the file anew:
         about an eighth of the Rasa server's busy time under load (py-spy).
         """
-        url = self.engine.url
-        self.engine.dispose()
         # The pool may hand a connection to another thread than the one that opened it, one caller at a time.
-        self.engine = create_engine(
-            url, poolclass=QueuePool, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT}
+        self._use(
+            create_engine(
+                self.engine.url,
+                poolclass=QueuePool,
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT},
+            )
         )
-        self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         tracker = await self._off_loop(
-            lambda: SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions)
+            lambda: _without_loop(SQLTrackerStore._retrieve(self, sender_id, fetch_events_from_all_sessions))
         )
         if tracker is not None:
             # Every event it was built from is stored: its next save needs no count query.
@@ -82,8 +105,31 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await self._off_loop(lambda: SQLTrackerStore.save(self, tracker))
+        tries = itertools.count()
+
+        def save_once() -> None:
+            # A retry after a broken connection: had it broken during COMMIT, the events may be in already.
+            if next(tries) and self._stored(tracker):
+                return
+            _without_loop(SQLTrackerStore.save(self, tracker))
+
+        await self._off_loop(save_once)
         setattr(tracker, STORED, len(tracker.events))
+
+    def _stored(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the tracker's last event is in the database: a save stores all its events or none."""
+        if not tracker.events:
+            return True
+        last = tracker.events[-1]
+        events = self.SQLEvent.__table__
+        query = select(func.count()).where(
+            events.c.sender_id == tracker.sender_id,
+            events.c.type_name == last.type_name,
+            events.c.timestamp == last.timestamp,
+            events.c.data == json.dumps(last.as_dict()),  # as SQLTrackerStore.save writes it
+        )
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar() > 0
 
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
         """The tracker's events that are not in the database yet.
@@ -98,11 +144,11 @@ class UrlSQLTrackerStore(SQLTrackerStore, durable.DurableTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def keys(self) -> list[str]:
-        return list(await self._off_loop(lambda: SQLTrackerStore.keys(self)))
+        return list(await self._off_loop(lambda: _without_loop(SQLTrackerStore.keys(self))))
 
-    async def _off_loop(self, rasas_own: Callable[[], Coroutine[Any, Any, T]]) -> T:
-        """Rasa's own method, run to completion in a worker thread, retried while the database is locked."""
-        return await retrying_async(lambda: asyncio.to_thread(lambda: _without_loop(rasas_own())), self.policy)
+    async def _off_loop(self, work: Callable[[], T]) -> T:
+        """`work()` in a worker thread, done again while the database is locked or out of reach."""
+        return await retrying_async(lambda: asyncio.to_thread(work), self.policy)
 
 
 def _without_loop(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -132,3 +178,11 @@ def _write_ahead(engine) -> None:
     # After the listener: this first connection stays in the pool and must have it too.
     with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the file
+
+
+def _create_events_in_turn(engine: Engine) -> None:
+    """Rasa's `events` table, made by one replica while another waits (Rasa's own create_all would race
+    and retry after 5 s); Rasa's create_all then finds it there."""
+    with engine.connect() as connection, connection.begin():
+        connection.execute(select(func.pg_advisory_xact_lock(EVENTS_LOCK)))
+        SQLTrackerStore.Base.metadata.create_all(connection)

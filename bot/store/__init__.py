@@ -1,6 +1,6 @@
 """The project's own SQL tables, and how to open a session on them."""
 
-from bot.store.db import make_engine, make_sessionmaker, unit_of_work
+from bot.store.db import make_engine, make_sessionmaker, make_tracker_reader, unit_of_work
 from bot.store.models import (
     Advisor,
     AdvisorAction,
@@ -41,8 +41,6 @@ __all__ = [
     "Topic",
     "make_engine",
     "make_sessionmaker",
+    "make_tracker_reader",
     "unit_of_work",
 ]
-
-# The insights' rollup tables use the same Base: importing them here lets make_engine create them.
-from bot.insights import tables as _insight_tables  # noqa: E402, F401
