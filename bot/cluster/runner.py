@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.db import upgrade as upgrade_database
 from bot.cli.knowledge import load
 from bot.cluster import haproxy, packages, service_user
 from bot.cluster.layout import ClusterLayout, replica_ports
@@ -190,11 +191,10 @@ def _run(settings: Settings, layout: ClusterLayout, cleanup: ExitStack) -> int:
     redis.start()
     cleanup.callback(redis.stop)
 
-    _step(4, f"Databases {layout.database} en {layout.tracker_database}; kennisbank laden")
+    _step(4, f"Databases {layout.database} en {layout.tracker_database} bijwerken; kennisbank laden")
     databases = [postgres.ensure_database(name) for name in (layout.database, layout.tracker_database)]
     ours = cluster_settings(settings, *databases, redis.url)
-    # Schema migrations (`python -m bot db upgrade` on ours.db_url) belong here, before the knowledge is loaded.
-    if load(ours, ours.knowledge_dir) != 0:
+    if upgrade_database(ours) != 0 or load(ours, ours.knowledge_dir) != 0:
         return 1
 
     _step(5, "Model controleren")
