@@ -14,14 +14,18 @@ from sanic import Sanic, response
 from bot.config import Settings
 from bot.escalation.live_rating import NOT_A_RATING, LiveRatings, RatingRefused, valid_rating
 from bot.feedback.route import OwnedRequests, error
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import rate_limiter
 
 PATH = "/beoordeling/live"
 
 
 def register_live_rating_route(app: Sanic, settings: Settings, ratings: LiveRatings) -> None:
     # One answer per live chat is stored; the budget only leaves room for a retry or two.
-    owned = OwnedRequests(settings, RateLimiter(per_minute=5, burst=5), RateLimiter(per_minute=60, burst=30))
+    owned = OwnedRequests(
+        settings,
+        rate_limiter(settings, "live-rating:conversation", per_minute=5, burst=5),
+        rate_limiter(settings, "live-rating:address", per_minute=60, burst=30),
+    )
 
     @app.options(PATH)
     async def live_rating_preflight(request):

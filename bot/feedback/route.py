@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.conversation_ids import proves_ownership
 from bot.feedback import FeedbackError, FeedbackService
 from bot.http_checks import NOT_AN_OBJECT, json_object, refusal
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, rate_limiter
 
 NOT_SAVED = "Je beoordeling kon niet worden opgeslagen."
 NOT_YOURS = "Dit gesprek kan vanaf hier niet worden beoordeeld."
@@ -57,7 +57,11 @@ class OwnedRequests:
 
 def register_feedback_routes(app: Sanic, settings: Settings, service: FeedbackService) -> None:
     # A conversation rates each answer once; an address may be an office full of professionals.
-    owned = OwnedRequests(settings, RateLimiter(per_minute=10, burst=10), RateLimiter(per_minute=60, burst=30))
+    owned = OwnedRequests(
+        settings,
+        rate_limiter(settings, "feedback:conversation", per_minute=10, burst=10),
+        rate_limiter(settings, "feedback:address", per_minute=60, burst=30),
+    )
 
     @app.options("/feedback")
     async def feedback_preflight(request):

@@ -12,9 +12,14 @@ and is otherwise ignored; what a client sends as metadata is never stored.
 A live chat with an advisor is marked for the widget: the reply that starts it
 carries `"live": "started"`, the hand-back `"live": "ended"` (after which the
 widget asks for a rating), the advisor's words `"advisor": true`. During it the
-widget reports the professional's typing (`user_typing`); that state lives in
-memory for seconds (typing_state.py), never in the tracker, and the advisors'
-web app reads it on `/typing` with the relay token.
+widget reports the professional's typing (`user_typing`); that state lives for
+seconds (typing_state.py), never in the tracker, and the advisors' web app reads
+it on `/typing` with the relay token.
+
+With JEP_REDIS_URL set, Rasa replicas share the rooms' emits through Redis
+(python-socketio's `AsyncRedisManager`): `/relay` may land on another replica
+than the professional's socket, and still reaches it. The typing state is then
+in Redis too.
 
 Rasa 3.6's own socket.io output passes a custom payload to `emit` as keyword
 arguments, which breaks on the contract's payloads; the web chat sends it as
@@ -36,7 +41,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from rasa.shared.core.events import BotUttered, ConversationResumed
 from sanic import Blueprint, response
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.config import load_settings
 from bot.conversation_ids import is_webchat_id, new_webchat_id, proves_ownership, resume_token
@@ -45,9 +50,11 @@ from bot.plain_text import custom_message
 from bot.privacy import redact
 from bot.rasa_plugins.channels import parsing_in_worker
 from bot.rasa_plugins.gate import address_of, shared_gate, typed_text
-from bot.rasa_plugins.typing_state import TypingState
+from bot.rasa_plugins.typing_state import typing_state
+from bot.shared_redis import TIMEOUT
 
 log = logging.getLogger(__name__)
+ROOMS_CHANNEL = "jep-webchat"  # the Redis pub/sub channel of the replicas' socket.io servers
 NO_SESSION = {"error": "Vraag eerst een gesprek aan (session_request)."}
 OTHER_SESSION = {"error": "Dit gesprek hoort niet bij deze verbinding."}
 NOT_TEXT = {"error": "Stuur een bericht als tekst: {\"message\": \"...\"}."}
@@ -110,7 +117,7 @@ class WebChatSockets:
         self.addresses.pop(sid, None)
         held = self.sessions.pop(sid, None)
         if held:
-            self.typing.mark(held, False)
+            await asyncio.to_thread(self.typing.mark, held, False)
 
     async def session_request(self, sid: str, *args) -> None:
         """A returning page gets its conversation back if it shows the resume token; anyone else a new one."""
@@ -120,7 +127,7 @@ class WebChatSockets:
         session_id = asked if proves_ownership(secret, asked, data.get("resume_token")) else new_webchat_id()
         previous = self.sessions.get(sid)
         if previous and previous != session_id:
-            self.typing.mark(previous, False)
+            await asyncio.to_thread(self.typing.mark, previous, False)
             await self.sio.leave_room(sid, previous)
         self.sessions[sid] = session_id
         await self.sio.enter_room(sid, session_id)
@@ -142,7 +149,7 @@ class WebChatSockets:
         well_formed = isinstance(data, dict) and isinstance(data.get("typing"), bool)
         if refused := self.refusal(sid, data, well_formed, NOT_TYPING):
             return refused
-        self.typing.mark(self.sessions[sid], data["typing"])
+        await asyncio.to_thread(self.typing.mark, self.sessions[sid], data["typing"])
         return None
 
     async def handle_message(self, sid: str, *args) -> dict | None:
@@ -156,7 +163,7 @@ class WebChatSockets:
         if not text:
             return EMPTY
         session_id = self.sessions[sid]
-        self.typing.mark(session_id, False)  # sent: the advisor sees the message instead
+        await asyncio.to_thread(self.typing.mark, session_id, False)  # sent: the advisor sees the message instead
         text = await asyncio.to_thread(shared_gate().admit, text, session_id, self.addresses.get(sid, ""))
         output = self.channel.get_output_channel()
         await self.on_new_message(UserMessage(text, output, session_id, input_channel=self.channel.name()))
@@ -193,7 +200,7 @@ def add_advisor_routes(blueprint: SocketBlueprint, channel: WebChatInput) -> Non
                 tracker.update(ConversationResumed())
                 ended = await agent.nlg.generate("utter_live_ended", tracker, channel.name())
                 messages.append({"text": ended["text"], "live": "ended"})
-                typing.mark(session_id, False)
+                await asyncio.to_thread(typing.mark, session_id, False)
                 tracker.update(BotUttered(ended["text"], metadata={"utter_action": "utter_live_ended"}))
             await agent.tracker_store.save(tracker)
         if is_webchat_id(session_id):  # a REST conversation has no room; a socket's own room is not one
@@ -207,7 +214,8 @@ def add_advisor_routes(blueprint: SocketBlueprint, channel: WebChatInput) -> Non
         if not relay_authorised(request, settings.relay_token):
             return response.json(UNAUTHORISED, status=401)
         session_id = request.args.get("session_id") or ""
-        return response.json({"typing": is_webchat_id(session_id) and typing.is_typing(session_id)})
+        typing_now = is_webchat_id(session_id) and await asyncio.to_thread(typing.is_typing, session_id)
+        return response.json({"typing": typing_now})
 
 
 class WebChatInput(SocketIOInput):
@@ -228,10 +236,20 @@ class WebChatInput(SocketIOInput):
     def get_output_channel(self) -> WebChatOutput | None:
         return WebChatOutput(self.sio, self.bot_message_evt, self.settings.public_url) if self.sio else None
 
+    def rooms(self) -> AsyncRedisManager | None:
+        """Rooms shared by the replicas through Redis, or None: python-socketio's own, in this process."""
+        if not self.settings.redis_url:
+            return None
+        # No read timeout: the manager's one connection waits for the others' emits as long as it takes.
+        options = {"socket_connect_timeout": TIMEOUT}
+        return AsyncRedisManager(self.settings.redis_url, channel=ROOMS_CHANNEL, redis_options=options)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.settings = load_settings()
-        self.sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(self.settings.allowed_origins))
-        self.typing = TypingState()
+        self.sio = AsyncServer(
+            async_mode="sanic", cors_allowed_origins=list(self.settings.allowed_origins), client_manager=self.rooms()
+        )
+        self.typing = typing_state(self.settings)
         socketio_webhook = SocketBlueprint(self.sio, self.socketio_path, "webchat_webhook", __name__)
 
         @socketio_webhook.route("/", methods=["GET"])

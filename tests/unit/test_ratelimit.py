@@ -1,4 +1,10 @@
-from bot.ratelimit import RateLimiter
+import dataclasses
+import logging
+
+from bot import ratelimit
+from bot.ratelimit import RateLimiter, SharedRateLimiter, rate_limiter
+from bot.shared_redis import OutageLog
+from tests.conftest import free_port
 
 
 class Clock:
@@ -27,3 +33,20 @@ def test_quiet_clients_are_forgotten_without_losing_anything():
     limiter.allow("d")
     assert len(limiter._buckets) <= 2
     assert limiter.allow("a") and limiter.allow("a")
+
+
+def test_without_redis_a_limiter_is_this_process_own(settings):
+    limiter = rate_limiter(settings, "proef", per_minute=6, burst=3)
+    assert type(limiter) is RateLimiter
+    assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+
+
+def test_while_redis_does_not_answer_the_limit_holds_in_this_process(settings, monkeypatch, caplog):
+    """And the outage is logged once, not once per message."""
+    monkeypatch.setattr(ratelimit, "outage", OutageLog("rate limits", "each process counts by itself"))
+    unreachable = dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    limiter = rate_limiter(unreachable, "proef", per_minute=6, burst=3)
+    assert isinstance(limiter, SharedRateLimiter)
+    with caplog.at_level(logging.WARNING, logger="bot.shared_redis"):
+        assert [limiter.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert len([r for r in caplog.records if "Redis unreachable for the rate limits" in r.getMessage()]) == 1
