@@ -82,6 +82,11 @@ class Settings:
     redis_url: str = field(default="", repr=False)
     db_pool_size: int = 5  # connections per process and database (PostgreSQL); SQLite keeps its own pool
     lock_lifetime: float = 30.0  # seconds a conversation's lock lives when its holder dies
+    # Where the web app and the CLI reach Rasa when not at host:port (a load balancer), where browsers
+    # reach it (behind TLS), and each replica behind the balancer, so that a model swap reaches all.
+    rasa_address: str = ""
+    public_rasa_address: str = ""
+    rasa_replica_urls: tuple[str, ...] = ()
 
     @property
     def action_url(self) -> str:
@@ -89,7 +94,16 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return self.rasa_address or f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def public_rasa_url(self) -> str:
+        return self.public_rasa_address or self.rasa_url
+
+    @property
+    def rasa_servers(self) -> tuple[str, ...]:
+        """Every Rasa server that must load a model: the replicas, or the one server."""
+        return self.rasa_replica_urls or (self.rasa_url,)
 
     @property
     def web_url(self) -> str:
@@ -136,6 +150,9 @@ def load_settings() -> Settings:
         redis_url=_env("JEP_REDIS_URL", ""),
         db_pool_size=int(_env("JEP_DB_POOL_SIZE", "5")),
         lock_lifetime=float(_env("JEP_LOCK_LIFETIME", "30")),
+        rasa_address=_env("JEP_RASA_URL", "").rstrip("/"),
+        public_rasa_address=_env("JEP_PUBLIC_RASA_URL", "").rstrip("/"),
+        rasa_replica_urls=tuple(url.rstrip("/") for url in _list(_env("JEP_RASA_REPLICA_URLS", ""))),
     )
 
 

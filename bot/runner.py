@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.db import upgrade as upgrade_database
 from bot.cli.knowledge import load
 from bot.config import RASA_TOKEN_FILE, ROOT, Settings
 from bot.training.model import active_model
@@ -173,12 +174,15 @@ def stop_on_signals(signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) 
 
 
 def run(settings: Settings) -> int:
-    print("1/3 Kennisbank laden", flush=True)
+    print("1/4 Database bijwerken", flush=True)
+    if upgrade_database(settings) != 0:
+        return 1
+    print("2/4 Kennisbank laden", flush=True)
     if load(settings, settings.knowledge_dir) != 0:
         return 1
-    print("2/3 Model controleren", flush=True)
+    print("3/4 Model controleren", flush=True)
     model = active_model(settings)
-    print("3/3 Diensten starten (het laden van het model duurt even)", flush=True)
+    print("4/4 Diensten starten (het laden van het model duurt even)", flush=True)
     rasa_token = new_rasa_token()
     services = services_for(settings, model, rasa_token=rasa_token)
     stop_on_signals()

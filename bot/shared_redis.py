@@ -14,33 +14,37 @@ from functools import cache
 
 import redis
 import redis.asyncio
+import redis.asyncio.retry
+import redis.retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 TIMEOUT = 0.5  # seconds; a Redis on the same network answers in well under a millisecond
 KEY_PREFIX = "jep:"
 
 
-def _options() -> dict:
+def _options(retry: redis.retry.Retry | redis.asyncio.retry.Retry) -> dict:
     return {
         "socket_connect_timeout": TIMEOUT,
         "socket_timeout": TIMEOUT,
-        "retry": Retry(NoBackoff(), 1),
+        "retry": retry,
         "retry_on_error": [RedisConnectionError],
     }
 
 
-@cache
-def shared_client(url: str) -> redis.Redis:
-    """This process's blocking client, for calls made in worker threads; thread-safe."""
-    return redis.Redis.from_url(url, **_options())
+def blocking_client(url: str) -> redis.Redis:
+    """A blocking client, for calls made in worker threads; thread-safe."""
+    return redis.Redis.from_url(url, **_options(redis.retry.Retry(NoBackoff(), 1)))
+
+
+# One per process: its pool serves every limiter and the typing state.
+shared_client = cache(blocking_client)
 
 
 def async_client(url: str) -> redis.asyncio.Redis:
     """A new asyncio client; its connections belong to the event loop that first uses them."""
-    return redis.asyncio.Redis.from_url(url, **_options())
+    return redis.asyncio.Redis.from_url(url, **_options(redis.asyncio.retry.Retry(NoBackoff(), 1)))
 
 
 class OutageLog:

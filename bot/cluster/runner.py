@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.db import upgrade as upgrade_database
 from bot.cli.knowledge import load
 from bot.cluster import haproxy, packages, service_user
 from bot.cluster.layout import ClusterLayout, replica_ports
@@ -37,6 +38,7 @@ from bot.runner import (
     write_token,
 )
 from bot.training.model import active_model
+from bot.training.registry import Registry
 
 STEPS = 6
 BALANCER_TIMEOUT = 30.0  # seconds for HAProxy to see every ready replica as healthy (two checks a second apart)
@@ -72,7 +74,8 @@ class Cluster:
     def members(self) -> list[Supervised]:
         python, layout, settings = sys.executable, self.layout, self.settings
         logs = layout.logs
-        env = service_environment(settings)
+        # The web app's model swaps and rollbacks must reach every replica, not the one HAProxy picks.
+        env = {**service_environment(settings), "JEP_RASA_REPLICA_URLS": ",".join(layout.replica_urls)}
         # Only the replicas sit behind HAProxy; the web app is reached directly and trusts no forwarded address.
         replica_env = {**env, "JEP_TRUSTED_PROXIES": layout.host}
         if layout.action_url:
@@ -95,10 +98,18 @@ class Cluster:
                            f"{settings.rasa_url}{haproxy.HEALTH_PATH}", logs / "haproxy.log")  # fmt: skip
         return [
             Supervised(actions, env),
-            *(Supervised(replica, replica_env) for replica in replicas),
+            *(Supervised(replica, replica_env, command=self._replica_command(port))
+              for replica, port in zip(replicas, layout.replica_ports, strict=True)),
             Supervised(web, env),
             Supervised(balancer, env),
         ]
+
+    def _replica_command(self, port: int) -> Callable[[], list[str]]:
+        """A replica's command at each start: with the model a maintainer activated since, if any."""
+        def command() -> list[str]:
+            model = Registry.for_models(self.settings.models_dir).active_path() or self.model
+            return rasa_command(self.settings, model, self.layout.host, port, self.rasa_token)
+        return command
 
     def start(self) -> None:
         settings, layout = self.settings, self.layout
@@ -180,11 +191,10 @@ def _run(settings: Settings, layout: ClusterLayout, cleanup: ExitStack) -> int:
     redis.start()
     cleanup.callback(redis.stop)
 
-    _step(4, f"Databases {layout.database} en {layout.tracker_database}; kennisbank laden")
+    _step(4, f"Databases {layout.database} en {layout.tracker_database} bijwerken; kennisbank laden")
     databases = [postgres.ensure_database(name) for name in (layout.database, layout.tracker_database)]
     ours = cluster_settings(settings, *databases, redis.url)
-    # Schema migrations (`python -m bot db upgrade` on ours.db_url) belong here, before the knowledge is loaded.
-    if load(ours, ours.knowledge_dir) != 0:
+    if upgrade_database(ours) != 0 or load(ours, ours.knowledge_dir) != 0:
         return 1
 
     _step(5, "Model controleren")

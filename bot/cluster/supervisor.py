@@ -23,6 +23,8 @@ class Supervised:
     env: dict[str, str] = field(repr=False)
     started_at: float = 0.0
     quick_exits: int = 0
+    # The command as it must be at each (re)start: a replica loads the model active by then.
+    command: Callable[[], list[str]] | None = field(default=None, repr=False)
 
 
 class GivenUp(RuntimeError):
@@ -64,5 +66,7 @@ class Supervisor:
         self.stopping.set()
 
     def _start(self, member: Supervised) -> None:
+        if member.command is not None:
+            member.service.command = member.command()
         start([member.service], member.env)
         member.started_at = time.monotonic()

@@ -33,7 +33,7 @@ def register_live_rating_route(app: Sanic, settings: Settings, ratings: LiveRati
 
     @app.post(PATH)
     async def live_rating(request):
-        checked = owned.check(request)
+        checked = await asyncio.to_thread(owned.check, request)  # its limits may ask Redis
         if isinstance(checked, response.HTTPResponse):
             return checked
         body, session_id = checked

@@ -69,7 +69,7 @@ def register_feedback_routes(app: Sanic, settings: Settings, service: FeedbackSe
 
     @app.post("/feedback")
     async def feedback(request):
-        checked = owned.check(request)
+        checked = await asyncio.to_thread(owned.check, request)  # its limits may ask Redis
         if isinstance(checked, response.HTTPResponse):
             return checked
         body, session_id = checked

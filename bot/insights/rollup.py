@@ -85,7 +85,10 @@ class Rollup:
         reader = EventReader(self.zone, lexicon)
         for chunk in self.events.after(start, EVENT_KINDS, self.chunk):
             if not self._count_events(chunk, start, salt, reader):
-                break  # another run moved the cursor: it counts the rest
+                # Another run moved the cursor: it counts the rest, and the ratings only after the events
+                # (a rating marks its conversation, which the events make). Racing it to the ratings
+                # could count them against conversations it has not made yet: on PostgreSQL, it did.
+                return report
             start, report.events = chunk[-1].id, report.events + len(chunk)
             if progress:
                 progress(report.events, max(total, report.events))

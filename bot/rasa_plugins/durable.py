@@ -11,6 +11,9 @@ database itself and then raises `StoreUnavailable`):
 - `handle_message` stores the message first; if that fails, the channel gets
   `utter_not_received` (send it again) and the turn ends there. If only the
   final write of the answers fails, the message itself is stored: logged.
+- a message whose conversation stays locked (another replica is busy with it
+  longer than the lock's lifetime, or Redis is away that long) is not stored
+  either, and gets the same `utter_not_received` instead of silence.
 
 Rasa has no hook for either, so both are replaced on the class (rasa is
 pinned; tests/unit/test_durable.py fails when Rasa's versions change).
@@ -23,6 +26,7 @@ from typing import Any
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -55,8 +59,19 @@ def install() -> None:
             return store
         return rasas_wrapper(store, domain)
 
+    rasas_agent_handle = Agent.handle_message
+
+    async def agent_handle_message(agent: Agent, message: UserMessage) -> list[dict[str, Any]] | None:
+        try:
+            return await rasas_agent_handle(agent, message)
+        except LockError:
+            log.error("gesprek %s bleef bezet; bericht niet opgeslagen en niet beantwoord", message.sender_id)
+            await say_not_received(agent.processor, message)
+            return _collected(message)
+
     handle_message.durable = True  # type: ignore[attr-defined]
     Agent._create_tracker_store = staticmethod(create_tracker_store)  # type: ignore[method-assign]
+    Agent.handle_message = agent_handle_message  # type: ignore[method-assign]
     MessageProcessor.handle_message = handle_message  # type: ignore[method-assign]
 
 

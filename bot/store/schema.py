@@ -68,23 +68,32 @@ def head() -> str:
 
 def upgrade(target: str | URL | Engine) -> Upgrade:
     """Brings the database at `target` to the newest revision, waiting for another process doing the same."""
-    with _migration_engine(target) as engine, engine.connect() as connection, connection.begin():
-        _take_turn(connection)
-        before = MigrationContext.configure(connection).get_current_revision()
-        newest = head()
-        if before == newest:
-            return Upgrade(before, newest, adopted=False)
-        adopted = before is None and bool(set(inspect(connection).get_table_names()) & set(metadata().tables))
-        config = _config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        return Upgrade(before, newest, adopted)
+    newest = head()
+    with _migration_engine(target) as engine:
+        with engine.connect() as connection:
+            found = _revision(connection)  # the usual case, at head: no lock taken, nobody waited for
+        if found == newest:
+            return Upgrade(found, newest, adopted=False)
+        with engine.connect().execution_options(writes=True) as connection, connection.begin():
+            _take_turn(connection)
+            before = _revision(connection)  # another process may have upgraded it meanwhile
+            if before == newest:
+                return Upgrade(before, newest, adopted=False)
+            adopted = before is None and bool(set(inspect(connection).get_table_names()) & set(metadata().tables))
+            config = _config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            return Upgrade(before, newest, adopted)
 
 
 def current(target: str | URL | Engine) -> str | None:
     """The database's revision; None before the first upgrade."""
     with _migration_engine(target) as engine, engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _take_turn(connection: Connection) -> None:
@@ -128,7 +137,9 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def write_lock(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # a second upgrader waits here, not halfway
+        # An upgrade takes the write lock at once: a second upgrader waits here, not halfway.
+        # A look at the revision only reads: in WAL mode it waits for nobody.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("writes") else "BEGIN")
 
     return engine
 

@@ -17,38 +17,45 @@ if TYPE_CHECKING:
     from bot.training.retrain_job import RetrainJob
 
 
-def _rasa_api(settings: Settings, path: str, **kwargs) -> urllib.request.Request:
-    """A request to the running Rasa server's HTTP API, with the token `make run` made for it."""
+def _rasa_api(settings: Settings, server: str, path: str, **kwargs) -> urllib.request.Request:
+    """A request to a running Rasa server's HTTP API, with the token `make run` made for it."""
     token = settings.rasa_token or (
         RASA_TOKEN_FILE.read_text(encoding="utf-8").strip() if RASA_TOKEN_FILE.exists() else ""
     )
-    return urllib.request.Request(f"{settings.rasa_url}{path}?{urllib.parse.urlencode({'token': token})}", **kwargs)
+    return urllib.request.Request(f"{server}{path}?{urllib.parse.urlencode({'token': token})}", **kwargs)
 
 
 def served_model(settings: Settings) -> Path | None:
-    """The model file the running Rasa server has loaded; None when no server answers."""
-    try:
-        with urllib.request.urlopen(_rasa_api(settings, "/status"), timeout=10) as reply:
-            name = Path(json.load(reply).get("model_file") or "").name
-    except (OSError, ValueError):
+    """The model file the (first answering) running Rasa server has loaded; None when no server answers."""
+    for server in settings.rasa_servers:
+        try:
+            with urllib.request.urlopen(_rasa_api(settings, server, "/status"), timeout=10) as reply:
+                name = Path(json.load(reply).get("model_file") or "").name
+        except (OSError, ValueError):
+            continue
+        for folder in (settings.models_dir, settings.models_dir / "candidates"):
+            if name and (folder / name).is_file():
+                return folder / name
         return None
-    for folder in (settings.models_dir, settings.models_dir / "candidates"):
-        if name and (folder / name).is_file():
-            return folder / name
     return None
 
 
 def load_into_server(settings: Settings, model: Path) -> bool:
-    """Ask the running Rasa server to switch models (PUT /model); False if no server answers."""
-    request = _rasa_api(settings, "/model", data=json.dumps({"model_file": str(model.resolve())}).encode(),
-                        headers={"Content-Type": "application/json"}, method="PUT")  # fmt: skip
-    try:
-        with urllib.request.urlopen(request, timeout=600):
-            return True
-    except urllib.error.HTTPError as refused:
-        raise RuntimeError(f"de Rasa-server weigerde het model (HTTP {refused.code})") from None
-    except OSError:
-        return False
+    """Ask every running Rasa server (each replica of a cluster) to switch models (PUT /model), one after
+    the other, so the others keep answering meanwhile; False if none answers."""
+    body = json.dumps({"model_file": str(model.resolve())}).encode()
+    loaded = False
+    for server in settings.rasa_servers:
+        request = _rasa_api(settings, server, "/model", data=body, headers={"Content-Type": "application/json"},
+                            method="PUT")  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=600):
+                loaded = True
+        except urllib.error.HTTPError as refused:
+            raise RuntimeError(f"de Rasa-server {server} weigerde het model (HTTP {refused.code})") from None
+        except OSError:
+            continue
+    return loaded
 
 
 def activate(settings: Settings, registry: Registry, version: Version) -> str:

@@ -65,7 +65,7 @@ def create_app(
 
 def security_headers(settings: Settings):
     allowed = set(settings.allowed_origins)
-    socket_origins = " ".join([settings.rasa_url, settings.rasa_url.replace("http", "ws", 1)])
+    socket_origins = " ".join([settings.public_rasa_url, settings.public_rasa_url.replace("http", "ws", 1)])
     policy = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"connect-src 'self' {socket_origins}; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"

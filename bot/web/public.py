@@ -18,7 +18,7 @@ async def chat(request):
     about = request.args.get("over", "")
     knowledge = services_of(request).knowledge
     article = await known(knowledge.article, about)
-    return page(request, "chat.html", rasa_url=settings_of(request).rasa_url, about=article)
+    return page(request, "chat.html", rasa_url=settings_of(request).public_rasa_url, about=article)
 
 
 @public.get("/health")

@@ -235,7 +235,7 @@ def running_cluster(
     model = model_path(settings)
     if not model.exists():
         pytest.fail(f"geen getraind model ({model.name}); draai eerst `make train`")
-    # Schema migrations (`python -m bot db upgrade`) belong here, as in `make cluster`, before the knowledge.
+    # make_engine brings the schema to the newest migration, as `make cluster` does with `db upgrade`.
     load_knowledge(knowledge, make_sessionmaker(make_engine(settings.db_url)))
     layout = ClusterLayout(
         var_dir=cluster_dir / name,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import multiprocessing
 import os
 import random
@@ -25,7 +26,9 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, RedisLockStore
 
 from bot.config import load_settings
+from bot.rasa_plugins import lock_store
 from bot.rasa_plugins.lock_store import ConversationLockStore
+from bot.shared_redis import OutageLog
 
 LIFETIME = 3.0  # JEP_LOCK_LIFETIME of the replicas here: short, so a dead holder costs the test little
 INSIDE = 0.005  # seconds a message holds its conversation
@@ -182,6 +185,20 @@ def test_a_redis_restart_in_the_middle_lets_nobody_in_twice_and_nobody_wait_a_li
     assert overlapping(every) == 0 and refused == 0
     assert max(got_in - asked for asked, got_in, _ in every) < LIFETIME
     assert any(got_in > restarted[0] for _, got_in, _ in every)  # and after it, messages go on
+
+
+def test_after_a_redis_restart_the_next_lock_is_taken_at_the_first_try(redis_server, monkeypatch, caplog):
+    monkeypatch.setattr(lock_store, "outage", OutageLog("conversation locks", "messages wait"))
+    store = our_store(redis_server.url)
+
+    async def two_messages() -> None:
+        await lock_once(store, "web-after-restart")
+        await asyncio.to_thread(redis_server.restart)  # closes the connection the store's client keeps
+        with caplog.at_level(logging.WARNING, logger="bot.shared_redis"):
+            await lock_once(store, "web-after-restart")
+
+    asyncio.run(two_messages())
+    assert "unreachable" not in caplog.text
 
 
 def test_a_holder_that_dies_frees_the_conversation_after_the_lifetime(redis_server):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
 import pytest
@@ -168,3 +170,20 @@ def add_feedback(factory, query: str) -> None:
 def stored_queries(factory) -> list[str]:
     with unit_of_work(factory) as session:
         return list(session.scalars(select(Feedback.query).order_by(Feedback.id)))
+
+
+def test_two_replicas_starting_at_once_on_an_empty_database_both_start_at_once(postgres_server):
+    url = postgres_server.create_database("jep_test_tweeling")
+    ready = threading.Barrier(2)
+
+    def replica() -> float:
+        ready.wait()
+        began = time.monotonic()
+        UrlSQLTrackerStore(url=url)
+        return time.monotonic() - began
+
+    with ThreadPoolExecutor(2) as pool:
+        took = list(pool.map(lambda _: replica(), range(2)))
+
+    assert max(took) < 4  # Rasa's own create_all would collide, log an error and try again after 5 s
+    assert user_texts(url, "niemand") == []  # the events table is there

@@ -14,11 +14,12 @@ import redis
 
 from bot.rasa_plugins.typing_state import SharedTypingState
 from bot.ratelimit import SharedRateLimiter
+from bot.shared_redis import blocking_client
 
 
 def replica_limiter(url: str, per_minute: int, burst: int, name: str) -> SharedRateLimiter:
     """The limiter as one more Rasa process builds it: a client of its own."""
-    return SharedRateLimiter(redis.Redis.from_url(url), name, per_minute, burst)
+    return SharedRateLimiter(blocking_client(url), name, per_minute, burst)
 
 
 @pytest.fixture
@@ -65,8 +66,15 @@ def test_while_redis_is_down_each_replica_counts_by_itself_then_they_share_again
     assert [b.allow("web-1"), a.allow("web-1"), b.allow("web-1")] == [True, True, False]  # Redis kept its count
 
 
+def test_a_redis_restart_costs_the_next_call_nothing(redis_server, name):
+    a = replica_limiter(redis_server.url, per_minute=1, burst=2, name=name)
+    assert a.allow("web-1")
+    redis_server.restart()  # the client's connection is closed; it connects again at once, to the same count
+    assert [a.allow("web-1"), a.allow("web-1")] == [True, False]
+
+
 def test_typing_marked_on_one_replica_is_seen_on_the_other_and_runs_out(redis_server, name):
-    a, b = (SharedTypingState(redis.Redis.from_url(redis_server.url), lasts=0.3) for _ in range(2))
+    a, b = (SharedTypingState(blocking_client(redis_server.url), lasts=0.3) for _ in range(2))
     conversation = f"web-{name}"
     a.mark(conversation, True)
     assert b.is_typing(conversation)

@@ -186,3 +186,27 @@ def test_an_advisors_words_relayed_on_one_replica_reach_the_socket_on_the_other(
             await bram.client.disconnect()
 
     asyncio.run(scenario())
+
+
+def test_after_a_redis_restart_the_replicas_listen_again(replicas, redis_server):
+    """What is emitted while a replica reconnects is lost for the socket (the tracker keeps it); after that
+    every relay arrives again."""
+    (url_a, url_b), tracker_db = replicas
+
+    async def scenario() -> None:
+        anna, bram = Professional(), Professional()
+        await anna.connect(url_a)
+        await bram.connect(url_b)  # so that both replicas listen, whichever test ran first
+        try:
+            conversation = await anna.new_conversation()
+            await known_to_rasa(tracker_db, conversation)
+            await listening(redis_server.url, replicas=2)
+            await asyncio.to_thread(redis_server.restart)
+            await listening(redis_server.url, replicas=2)
+            await relay(url_b, conversation, "Nog steeds hier.")
+            assert await anna.next_message() == {"text": "Nog steeds hier.", "advisor": True}
+        finally:
+            await anna.client.disconnect()
+            await bram.client.disconnect()
+
+    asyncio.run(scenario())

@@ -17,6 +17,7 @@ import rasa.core.tracker_store
 import sqlalchemy
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
@@ -36,6 +37,7 @@ QUICK = RetryPolicy(attempts=4, first_pause=0.02, longest_pause=0.08)
 RASAS_OWN = {
     (rasa.core.processor, "MessageProcessor", "handle_message"): "a96904e7796d7bf9",
     (rasa.core.agent, "Agent", "_create_tracker_store"): "44b81a5829031ff2",
+    (rasa.core.agent, "Agent", "handle_message"): "05c7d977a721e664",
     (rasa.core.tracker_store, "SQLTrackerStore", "save"): "ded301e08f4c708e",
     (rasa.core.tracker_store, "SQLTrackerStore", "_retrieve"): "78c7e08ac30924b6",
     (rasa.core.tracker_store, "SQLTrackerStore", "keys"): "53702f25ba18165b",
@@ -116,6 +118,22 @@ def test_a_model_without_the_response_still_says_not_received():
 def test_when_only_the_final_save_fails_the_answer_stands_and_it_is_logged(caplog):
     assert [m["text"] for m in handle(Processor(store_down_at="final save"))] == ["een antwoord"]
     assert "antwoorden in gesprek gesprek niet opgeslagen" in caplog.text
+
+
+def test_a_conversation_that_stays_locked_gets_not_received_instead_of_silence(caplog):
+    class Locked:
+        def lock(self, conversation_id):
+            raise LockError(f"{conversation_id} bezet")
+
+    durable.install()
+    agent = Agent(lock_store=Locked())
+    agent.processor = Processor()
+    agent.is_ready = lambda: True
+    output = CollectingOutputChannel()
+    replies = asyncio.run(agent.handle_message(UserMessage("vraag", output, "gesprek")))
+    assert [m["text"] for m in replies] == [durable.NOT_RECEIVED_TEXT]
+    assert agent.processor.steps == []
+    assert "gesprek gesprek bleef bezet" in caplog.text
 
 
 def test_the_not_received_text_is_the_domain_response():

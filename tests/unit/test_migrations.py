@@ -17,6 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
+from bot.cli import main
 from bot.config import ROOT
 from bot.store import Escalation, make_engine, make_sessionmaker, unit_of_work
 from bot.store.schema import head, metadata, upgrade
@@ -175,3 +176,32 @@ def test_an_upgrade_waits_while_another_process_holds_the_write_lock(tmp_path):
     finally:
         holder.execute("COMMIT")
     assert finished(waiting) == ["-", head()]
+
+
+def test_at_head_an_upgrade_waits_for_no_writer(tmp_path):
+    path = tmp_path / "jep.db"
+    make_engine(f"sqlite:///{path}")  # at head, in WAL mode
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        began = time.monotonic()
+        assert not upgrade(f"sqlite:///{path}").changed
+        assert time.monotonic() - began < 1
+    finally:
+        holder.execute("ROLLBACK")
+
+
+def test_the_db_commands_say_in_dutch_what_they_did(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("JEP_DB_URL", old_database(tmp_path))
+    assert main(["db", "current"]) == 0
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+    monkeypatch.setenv("JEP_DB_URL", "postgresql+psycopg2://jep:geheim@127.0.0.1:1/jep")
+    assert main(["db", "upgrade"]) == 1
+
+    said = capsys.readouterr()
+    first, second, third = said.out.splitlines()
+    assert first.endswith(f"revisie geen (nog nooit bijgewerkt); nieuwste revisie {head()}.")
+    assert second.endswith(f"bijgewerkt naar revisie {head()} (was: tabellen van vóór de migraties).")
+    assert third.endswith(f"is al actueel (revisie {head()}).")
+    assert said.err.startswith("fout: database postgresql+psycopg2://jep:***@127.0.0.1:1/jep niet bereikbaar")

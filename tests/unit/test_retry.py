@@ -1,4 +1,4 @@
-"""A locked database is waited out a bounded number of times, with jitter, then reported as unavailable."""
+"""A locked or unreachable database is waited out a bounded number of times, with jitter, then reported."""
 
 from __future__ import annotations
 
@@ -6,13 +6,24 @@ import asyncio
 import random
 import sqlite3
 import threading
+import time
 
+import psycopg2
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from bot.store import Feedback, make_engine, make_sessionmaker, unit_of_work
-from bot.store.retry import POLICY, RetryPolicy, StoreUnavailable, is_locked, retrying, retrying_async
+from bot.store.retry import (
+    POLICY,
+    RetryPolicy,
+    StoreUnavailable,
+    is_locked,
+    is_transient,
+    is_unreachable,
+    retrying,
+    retrying_async,
+)
 
 QUICK = RetryPolicy(attempts=4, first_pause=0.01, longest_pause=0.04)
 
@@ -142,3 +153,29 @@ def test_jep_db_write_waits_for_a_lock_that_clears_within_the_retries(jep_db):
     add_feedback(factory, "even gewacht")
     assert stored_queries(factory) == ["even gewacht"]
     assert make_engine(f"sqlite:///{path}").connect().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_recognises_postgresqls_lost_and_refused_connections_raw_or_wrapped():
+    refused = psycopg2.OperationalError('connection to server at "127.0.0.1", port 5433 failed: Connection refused')
+    assert is_unreachable(refused) and is_transient(refused)
+    assert is_unreachable(OperationalError("SELECT 1", {}, refused))
+    assert is_unreachable(psycopg2.InterfaceError("connection already closed"))
+    lost = DBAPIError("COMMIT", {}, Exception("SSL SYSCALL error: EOF detected"), connection_invalidated=True)
+    assert is_unreachable(lost)
+    assert not is_unreachable(IntegrityError("INSERT ...", {}, psycopg2.IntegrityError("duplicate key")))
+    assert not is_unreachable(OperationalError("INSERT ...", {}, locked())) and is_transient(locked())
+
+
+def test_no_retry_starts_after_the_budget_so_slow_attempts_do_not_multiply_the_wait():
+    policy = RetryPolicy(attempts=10, first_pause=0.01, longest_pause=0.01, budget=0.2)
+    calls = []
+
+    def slow_refusal() -> None:
+        calls.append(1)
+        time.sleep(0.08)  # a connect that takes its time before it fails
+        raise psycopg2.OperationalError("timeout expired")
+
+    began = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="onbereikbaar"):
+        retrying(slow_refusal, policy)
+    assert len(calls) == 3 and time.monotonic() - began < 0.2 + 0.08 + 0.05
