@@ -62,8 +62,11 @@ browser: train chromium axe
 
 # The cluster on its own PostgreSQL and Redis (free ports, data under var/test-cluster); skipped with one line
 # when they are missing and cannot be installed. The cluster's logs are kept in test-artifacts/cluster-logs.
+# The cluster's own tests, then the privacy canary, auth and XSS browser tests against the cluster.
 test-cluster: train chromium
 	$(PY) -m pytest -q tests/cluster
+	JEP_TEST_STACK=cluster $(PY) -m pytest -q tests/browser/test_privacy_canary.py tests/browser/test_closed_doors.py \
+		tests/browser/test_hijack.py tests/browser/test_injection.py
 
 # The README's tour: the browser tests photograph the chat, the kennisbank, wie doet wat and the inbox
 # into docs/screenshots/ (in `make browser` they go to test-artifacts/tour/). Commit the result.

@@ -93,6 +93,8 @@ def _clean_results() -> None:
     # Every figure in the summary must come from this run: nothing of an earlier one stays.
     RESULTS.mkdir(parents=True, exist_ok=True)
     for path in RESULTS.iterdir():
+        if path.name == "cluster.md":
+            continue  # `make bench-cluster`'s own run, with its own date and commit
         if path.is_dir():
             shutil.rmtree(path)
         else:

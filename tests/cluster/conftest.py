@@ -3,7 +3,7 @@
 Everything runs on free ports, so a running `make run` or `make cluster` is left alone. The data
 lives under var/test-cluster/ (pytest's own tmp dirs are 0700 root, out of reach of the user `jep`
 the servers run as when the tests run as root) and is removed afterwards; the cluster's logs are
-kept in test-artifacts/cluster-logs/.
+kept in test-artifacts/cluster-logs/<run>/.
 JEP_TEST_POSTGRES_URL / JEP_TEST_REDIS_URL point the tests at servers of your own instead; tests
 that stop or start a server then skip. Without the servers, and when they cannot be installed,
 every test here is skipped, with one line saying why.
@@ -83,8 +83,10 @@ def cluster_dir():
     folder.chmod(0o755)
     yield folder
     if (folder / "logs").exists():
-        shutil.rmtree(LOGS_KEPT, ignore_errors=True)
-        shutil.copytree(folder / "logs", LOGS_KEPT)
+        # One folder per session: `make test-cluster` runs two (the cluster tests, the browser tests on it).
+        kept = LOGS_KEPT / folder.name
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(folder / "logs", kept)
     shutil.rmtree(folder, ignore_errors=True)
 
 
