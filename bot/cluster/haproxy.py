@@ -52,7 +52,7 @@ def config_text(
         f"    default_backend {BACKEND}",
         "",
         f"backend {BACKEND}",
-        "    balance roundrobin",
+        "    balance leastconn",
         f"    cookie {COOKIE} insert indirect nocache httponly",
         f"    option httpchk GET {HEALTH_PATH}",
         "    http-check expect status 200",

@@ -42,6 +42,6 @@ def test_haproxy_accepts_the_configuration(tmp_path):
 
 @pytest.mark.skipif(not HAPROXY.exists(), reason="HAProxy niet geïnstalleerd")
 def test_haproxy_refuses_a_broken_configuration(tmp_path):
-    config = haproxy.write_config(tmp_path / "haproxy.cfg", CONFIG.replace("balance roundrobin", "balance nergens"))
+    config = haproxy.write_config(tmp_path / "haproxy.cfg", CONFIG.replace("balance leastconn", "balance nergens"))
     with pytest.raises(ValueError, match="ongeldig"):
         haproxy.check(config)
