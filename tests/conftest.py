@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,9 @@ from bot.store import make_engine, make_sessionmaker
 
 KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
+# Known to the tests (and never written to var/rasa.token): the advisors' relay, Rasa's HTTP API.
+RELAY_TOKEN = "proef-relay-token"
+RASA_TOKEN = "proef-rasa-token"
 
 
 def free_port() -> int:
@@ -21,6 +27,35 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def stack_environment(knowledge: Path, **databases: str) -> Iterator[dict[str, str]]:
+    """This process's JEP_* environment as the services of a test stack see it, restored afterwards:
+    `databases` (JEP_DB_URL=..., ...), the knowledge in `knowledge`, free ports, the known tokens, and
+    always open, so live chat can be tested at any hour of any day."""
+    env = {
+        **databases,
+        "JEP_KNOWLEDGE_DIR": str(knowledge),
+        "JEP_HOST": "localhost",
+        "JEP_WEB_PORT": str(free_port()),
+        "JEP_RASA_PORT": str(free_port()),
+        "JEP_ACTION_PORT": str(free_port()),
+        "JEP_OFFICE_DAYS": "1-7",
+        "JEP_OFFICE_HOURS": "00:00-23:59",
+        "JEP_RELAY_TOKEN": RELAY_TOKEN,
+        "JEP_RASA_TOKEN": RASA_TOKEN,
+    }
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield env
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def copy_training_files(folder: Path) -> Path:

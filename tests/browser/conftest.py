@@ -23,14 +23,12 @@ from bot.runner import child_environment, services_for, start, stop, wait_until_
 from bot.store import make_engine, make_sessionmaker
 from bot.training.model import model_path
 from tests.cluster.conftest import cluster_dir, postgres_server, redis_server, running_cluster  # noqa: F401
-from tests.conftest import KNOWLEDGE, free_port
+from tests.conftest import KNOWLEDGE, RASA_TOKEN, RELAY_TOKEN, stack_environment  # noqa: F401
 
 CHROMIUM = os.environ.get("JEP_CHROMIUM", "/usr/bin/chromium")
 ON_CLUSTER = os.environ.get("JEP_TEST_STACK", "").strip() == "cluster"
 ARTIFACTS = ROOT / "test-artifacts"
 XSS_ARTICLE = "xss-proef"
-RELAY_TOKEN = "proef-relay-token"
-RASA_TOKEN = "proef-rasa-token"
 XSS_BODY = """## Wat speelt er
 <script>window.__xss = "article-script"</script>
 <img src="x" onerror="window.__xss = 'article-img'">
@@ -64,40 +62,20 @@ def stack(request, stack_dir):
     knowledge = tmp / "knowledge"
     shutil.copytree(KNOWLEDGE, knowledge)
     add_xss_article(knowledge)
-    env = {
-        "JEP_DB_URL": f"sqlite:///{tmp / 'jep.db'}",
-        "JEP_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}",
-        "JEP_KNOWLEDGE_DIR": str(knowledge),
-        "JEP_HOST": "localhost",
-        "JEP_WEB_PORT": str(free_port()),
-        "JEP_RASA_PORT": str(free_port()),
-        "JEP_ACTION_PORT": str(free_port()),
-        # Always open, so live chat can be tested at any hour of any day.
-        "JEP_OFFICE_DAYS": "1-7",
-        "JEP_OFFICE_HOURS": "00:00-23:59",
-        "JEP_RELAY_TOKEN": RELAY_TOKEN,
-        # Known to the tests (and never written to var/rasa.token) so they can swap models.
-        "JEP_RASA_TOKEN": RASA_TOKEN,
-    }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    settings = load_settings()
-    model = model_path(settings)
-    if not model.exists():
-        pytest.fail(f"geen getraind model ({model.name}); draai eerst `make train`")
-    load_knowledge(knowledge, make_sessionmaker(make_engine(settings.db_url)))
-    services = services_for(settings, model, logs=tmp / "logs")
-    try:
-        start(services, child_environment(settings))
-        wait_until_ready(services)
-        yield settings
-    finally:
-        stop(services)
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    databases = {"JEP_DB_URL": f"sqlite:///{tmp / 'jep.db'}", "JEP_TRACKER_DB_URL": f"sqlite:///{tmp / 'tracker.db'}"}
+    with stack_environment(knowledge, **databases):
+        settings = load_settings()
+        model = model_path(settings)
+        if not model.exists():
+            pytest.fail(f"geen getraind model ({model.name}); draai eerst `make train`")
+        load_knowledge(knowledge, make_sessionmaker(make_engine(settings.db_url)))
+        services = services_for(settings, model, logs=tmp / "logs")
+        try:
+            start(services, child_environment(settings))
+            wait_until_ready(services)
+            yield settings
+        finally:
+            stop(services)
 
 
 def cluster_stack(request, stack_dir: Path):

@@ -33,13 +33,10 @@ from bot.knowledge.loader import load_knowledge
 from bot.runner import answers
 from bot.store import make_engine, make_sessionmaker
 from bot.training.model import model_path
-from tests.conftest import KNOWLEDGE, free_port
+from tests.conftest import KNOWLEDGE, RASA_TOKEN, free_port, stack_environment
 
 HERE = Path(__file__).parent
 LOGS_KEPT = ROOT / "test-artifacts" / "cluster-logs"
-# Known to the tests, as in tests/browser: the advisors' relay and Rasa's HTTP API (the tracker, model swaps).
-RELAY_TOKEN = "proef-relay-token"
-RASA_TOKEN = "proef-rasa-token"
 EXTERNAL_POSTGRES = os.environ.get("JEP_TEST_POSTGRES_URL", "").strip()
 EXTERNAL_REDIS = os.environ.get("JEP_TEST_REDIS_URL", "").strip()
 _unavailable: list[str] = []  # the reason, once known
@@ -216,47 +213,31 @@ def running_cluster(
     """
     knowledge = cluster_dir / f"{name}-knowledge"
     shutil.copytree(KNOWLEDGE, knowledge)
-    env = {
+    databases = {
         "JEP_DB_URL": postgres_server.create_database(name),
         "JEP_TRACKER_DB_URL": postgres_server.create_database(f"{name}_tracker"),
         "JEP_REDIS_URL": redis_server.url,
-        "JEP_KNOWLEDGE_DIR": str(knowledge),
-        "JEP_HOST": "localhost",
-        "JEP_WEB_PORT": str(free_port()),
-        "JEP_RASA_PORT": str(free_port()),
-        "JEP_ACTION_PORT": str(free_port()),
-        # Always open, so live chat can be tested at any hour of any day.
-        "JEP_OFFICE_DAYS": "1-7",
-        "JEP_OFFICE_HOURS": "00:00-23:59",
-        "JEP_RELAY_TOKEN": RELAY_TOKEN,
-        "JEP_RASA_TOKEN": RASA_TOKEN,
     }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    settings = cluster_settings(load_settings(), env["JEP_DB_URL"], env["JEP_TRACKER_DB_URL"], env["JEP_REDIS_URL"])
-    model = model_path(settings)
-    if not model.exists():
-        pytest.fail(f"geen getraind model ({model.name}); draai eerst `make train`")
-    # make_engine brings the schema to the newest migration, as `make cluster` does with `db upgrade`.
-    load_knowledge(knowledge, make_sessionmaker(make_engine(settings.db_url)))
-    layout = ClusterLayout(
-        var_dir=cluster_dir / name,
-        replica_ports=tuple(free_port() for _ in range(replicas)),
-        stats_port=free_port(),
-        action_url=action_url,
-    )
-    app = Cluster(settings, layout, model, RASA_TOKEN, service_user.ensure())
-    try:
-        app.start()
-        app.supervise_in_background()
-        yield RunningCluster(settings, layout, app, postgres_server, redis_server)
-    finally:
-        app.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with stack_environment(knowledge, **databases):
+        settings = cluster_settings(load_settings(), *databases.values())
+        model = model_path(settings)
+        if not model.exists():
+            pytest.fail(f"geen getraind model ({model.name}); draai eerst `make train`")
+        # make_engine brings the schema to the newest migration, as `make cluster` does with `db upgrade`.
+        load_knowledge(knowledge, make_sessionmaker(make_engine(settings.db_url)))
+        layout = ClusterLayout(
+            var_dir=cluster_dir / name,
+            replica_ports=tuple(free_port() for _ in range(replicas)),
+            stats_port=free_port(),
+            action_url=action_url,
+        )
+        app = Cluster(settings, layout, model, RASA_TOKEN, service_user.ensure())
+        try:
+            app.start()
+            app.supervise_in_background()
+            yield RunningCluster(settings, layout, app, postgres_server, redis_server)
+        finally:
+            app.stop()
         _keep_logs(layout.logs, cluster_dir / "logs" / name)
 
 

@@ -3,33 +3,17 @@ and a replica killed with SIGKILL leaves the front answering."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import requests
-from sqlalchemy import create_engine, text
 
-
-def say(cluster, sender: str, message: str) -> list[dict]:
-    """A REST turn through HAProxy, as a client without a session cookie sends it."""
-    reply = requests.post(f"{cluster.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                          timeout=60)  # fmt: skip
-    reply.raise_for_status()
-    return reply.json()
+from tests.browser.conftest import say  # a REST turn; through HAProxy here, as a client without a cookie
+from tests.cluster.traffic import stored_user_texts
 
 
 def user_texts(cluster, sender: str) -> list[str]:
     """The user messages Rasa stored for `sender`, read from PostgreSQL itself."""
-    engine = create_engine(cluster.tracker_url, future=True)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' ORDER BY id"),
-                {"sender": sender},
-            )
-            return [json.loads(row.data)["text"] for row in rows]
-    finally:
-        engine.dispose()
+    return stored_user_texts(cluster.tracker_url, [sender]).get(sender, [])
 
 
 def sent_to(cluster) -> dict[str, int]:
