@@ -54,8 +54,8 @@ class Services:
 
 
 def build_services(settings: Settings, factory: sessionmaker | None = None) -> Services:
-    factory = factory or make_sessionmaker(make_engine(settings.db_url))
-    tracker = make_tracker_reader(settings.tracker_db_url)  # connects only when first read
+    factory = factory or make_sessionmaker(make_engine(settings.db_url, pool_size=settings.db_pool_size))
+    tracker = make_tracker_reader(settings.tracker_db_url, pool_size=settings.db_pool_size)  # connects when first read
     hours = OfficeHours.parse(settings.office_days, settings.office_hours, settings.timezone)
     notifier = Notifier(settings.escalation_webhook, settings.public_url)
     escalation = EscalationService(factory, hours, tracker, notifier=notifier)

@@ -60,7 +60,7 @@ def progress() -> Progress:
 
 
 def load(settings: Settings, directory) -> int:
-    factory = make_sessionmaker(make_engine(settings.db_url))
+    factory = make_sessionmaker(make_engine(settings.db_url, pool_size=settings.db_pool_size))
     try:
         report = load_knowledge(directory, factory, VectorCache(settings.vector_cache), progress())
     except KnowledgeInvalid as invalid:

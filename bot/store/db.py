@@ -40,11 +40,12 @@ CONNECT_TIMEOUT = 3  # seconds one connection attempt to PostgreSQL may take (li
 # 2 cores, pool (5) + overflow never makes a caller wait for a connection.
 MAX_OVERFLOW = 2
 POOL_TIMEOUT = 5  # seconds a caller waits for a free connection before it gets an error
+POOL_SIZE = 5  # JEP_DB_POOL_SIZE's default; the services pass the setting
 
 
-def make_engine(url: str, policy: RetryPolicy = POLICY) -> Engine:
+def make_engine(url: str, policy: RetryPolicy = POLICY, pool_size: int = POOL_SIZE) -> Engine:
     """An engine for the project tables at `url`, their schema at the newest migration."""
-    engine = _engine(url, policy)
+    engine = _engine(url, policy, pool_size)
     if is_in_memory(engine.url):
         # Unit tests: a new empty database each time. create_all makes the same schema as the
         # migrations (tests/unit/test_migrations.py compares them) in under half the time (13 ms, not 29).
@@ -54,13 +55,13 @@ def make_engine(url: str, policy: RetryPolicy = POLICY) -> Engine:
     return engine
 
 
-def make_tracker_reader(url: str, policy: RetryPolicy = POLICY) -> Engine:
+def make_tracker_reader(url: str, policy: RetryPolicy = POLICY, pool_size: int = POOL_SIZE) -> Engine:
     """An engine on Rasa's tracker store for the services (transcripts, the rollup, erasing); Rasa owns its schema.
 
     SQLite: a plain engine, as ever. PostgreSQL: pooled and failing clearly like the project's engine."""
     if make_url(url).get_backend_name() == "sqlite":
         return create_engine(url, future=True)  # connects only when first read
-    return _engine(url, policy)
+    return _engine(url, policy, pool_size)
 
 
 def server_pool(pool_size: int) -> dict:
@@ -78,12 +79,10 @@ def is_in_memory(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
-def _engine(url: str, policy: RetryPolicy) -> Engine:
+def _engine(url: str, policy: RetryPolicy, pool_size: int) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        from bot.config import load_settings  # only a server database has a pool to size
-
-        engine = create_engine(parsed, future=True, **server_pool(load_settings().db_pool_size))
+        engine = create_engine(parsed, future=True, **server_pool(pool_size))
         _retry_refused_connects(engine, policy)
         event.listen(engine, "handle_error", _lost_connection_is_unavailable)
         return engine

@@ -187,3 +187,13 @@ def test_two_replicas_starting_at_once_on_an_empty_database_both_start_at_once(p
 
     assert max(took) < 4  # Rasa's own create_all would collide, log an error and try again after 5 s
     assert user_texts(url, "niemand") == []  # the events table is there
+
+
+def test_the_services_engines_have_the_pool_size_they_are_given(postgres_server, tracker_url):
+    project = make_engine(postgres_server.create_database("jep_test_pool"), pool_size=3)
+    reader = make_tracker_reader(tracker_url, pool_size=4)
+    try:
+        assert (project.pool.size(), reader.pool.size()) == (3, 4)
+    finally:
+        project.dispose()
+        reader.dispose()
