@@ -3,7 +3,8 @@
 When the NLU is unsure, or calls a message out of scope, the search reads it
 too: if the answer decision says the knowledge base answers it, the
 professional gets those articles (or the providers, when the NLU's best guess
-was a search for an organisation). Otherwise the first miss asks to rephrase
+was a search for an organisation). A best guess of a concern that says what
+happens gets the bar a recognised one has (actions/knowledge.py). Otherwise the first miss asks to rephrase
 and the second miss in a row offers an advisor. Keyboard noise counts as a
 miss even when the NLU filed it as out of scope.
 """
@@ -14,8 +15,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MessageAction, best_guess, looks_like_noise
-from actions.knowledge import ActionSearchKnowledge
+from actions.knowledge import CONCRETE_SURE, SURE, ActionSearchKnowledge
 from actions.providers import ActionFindProviders
+from bot.knowledge.concern import says_what_happens
 
 NOT_A_QUESTION = ("out_of_scope", "greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
 
@@ -31,7 +33,9 @@ class ActionHandleFallback(MessageAction):
             if events is not None:
                 return events
         if guess not in NOT_A_QUESTION:
-            events, decision = ActionSearchKnowledge(self._services).answer(dispatcher, tracker, text)
+            bar = CONCRETE_SURE if guess == "describe_concern" and says_what_happens(text) else SURE
+            search = ActionSearchKnowledge(self._services)
+            events, decision = search.answer(dispatcher, tracker, text, min_confidence=bar)
             if decision is None:
                 return events
         return self.not_understood(dispatcher, tracker)

@@ -1,7 +1,7 @@
 """Whether a concern says what is going on, or only that there is one.
 
 "Ik maak me zorgen over een leerling" needs one question back (what do you
-see or hear?); "een leerling praat alleen nog over de ondergang van het westen"
+see or hear?); "een leerling deelt sinds kort filmpjes van een haatprediker"
 can get articles at once. The search's confidence does not tell them apart: a
 vague concern matches the many articles about worried professionals well. What
 does is whether anything is left once the words that only frame a concern are

@@ -171,6 +171,18 @@ def test_an_unsure_guess_without_matches_asks_to_rephrase(run_action):
     assert responses(messages) == ["utter_ask_rephrase"]
 
 
+def test_an_unsure_concern_that_says_what_happens_has_the_bar_of_a_recognised_one(run_action):
+    text = "student wil niks meer met ongelovigen te maken hebben, verontrustend?"  # p(answer) about 0.57
+    messages = run_action(ActionHandleFallback, fallback_tracker(text, "describe_concern"))
+    assert responses(messages) == ["articles", "utter_articles_followup"]
+    # Read as a knowledge question the NLU was unsure of, it has the higher bar.
+    messages = run_action(ActionHandleFallback, fallback_tracker(text, "ask_knowledge"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+    # A guess of a concern that says nothing that happens is still a miss.
+    messages = run_action(ActionHandleFallback, fallback_tracker("blabla over een leerling", "describe_concern"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+
+
 def test_a_fallback_after_an_understood_message_starts_counting_again(run_action):
     history = [
         user_event("blabla", "nlu_fallback"),
