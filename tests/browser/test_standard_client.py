@@ -20,7 +20,7 @@ from tests.browser.conftest import ask, say
 ARTICLE_URL = re.compile(r"https?://\S+/kennis/\S+")
 QUESTIONS = {
     "articles": "Hoe ga ik in gesprek met een jongere die in complottheorieën gelooft?",
-    "providers": "Welke organisatie helpt families van geradicaliseerde jongeren?",
+    "providers": "Welke organisatie steunt ouders van een jongere die radicaliseert?",
     "escalation": "Ik wil graag een adviseur spreken",
 }
 
@@ -64,7 +64,7 @@ def test_a_standard_socketio_client_gets_text_in_every_reply(stack, kind):
 
 
 def test_an_acute_reply_says_112_in_its_first_text(stack):
-    replies = in_own_loop(standard_conversation(stack, "er loopt iemand met een vuurwapen door de school"))
+    replies = in_own_loop(standard_conversation(stack, "er staat nu iemand met een pistool bij de ingang van de school"))
     assert "112" in replies[0]["text"]
     assert all(reply.get("text", "").strip() for reply in replies), replies
 

@@ -27,8 +27,8 @@ def test_violence_happening_now_is_acute(text):
         "Hoe herken ik signalen van radicalisering?",
         "Wat moet ik doen als een leerling een mes meeneemt naar school?",
         "Hoe praat ik met de klas over de aanslag van vorig jaar?",
-        "Wat willen jihadistische groeperingen bereiken?",
-        "Een cliënt heeft een tatoeage met runen",
+        "Waar streven jihadistische bewegingen naar?",
+        "Een leerling draagt een ketting met een odalrune",
     ],
 )
 def test_questions_about_violence_are_not_acute(text):
