@@ -33,7 +33,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.store import schema
-from bot.store.retry import BUSY_TIMEOUT, POLICY, RetryPolicy, StoreUnavailable, is_unreachable, retrying
+from bot.store.retry import (
+    BUSY_TIMEOUT,
+    POLICY,
+    RetryPolicy,
+    StoreUnavailable,
+    is_pool_exhausted,
+    is_unreachable,
+    no_free_connection,
+    retrying,
+)
 
 CONNECT_TIMEOUT = 3  # seconds one connection attempt to PostgreSQL may take (libpq connect_timeout)
 # Above the pool: a burst may open a few more. With the default executor's 6 worker threads on
@@ -153,13 +162,18 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
+    """A session that commits on success and rolls back on any error.
+
+    A pool that had no free connection in time is `StoreUnavailable`, like a lost one.
+    """
     session: Session = factory()
     try:
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as error:
         session.rollback()
+        if is_pool_exhausted(error):
+            raise no_free_connection(error) from error
         raise
     finally:
         session.close()

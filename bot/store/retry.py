@@ -29,6 +29,7 @@ from typing import TypeVar
 
 import psycopg2
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 T = TypeVar("T")
 
@@ -84,6 +85,15 @@ def is_unreachable(error: BaseException) -> bool:
     return isinstance(raw, psycopg2.OperationalError | psycopg2.InterfaceError)
 
 
+def is_pool_exhausted(error: BaseException) -> bool:
+    """No pooled connection came free within the pool's timeout; no statement ran."""
+    return isinstance(error, PoolTimeout)
+
+
+def no_free_connection(error: BaseException) -> StoreUnavailable:
+    return StoreUnavailable(f"alle databaseverbindingen bleven bezet: {error}")
+
+
 def is_transient(error: BaseException) -> bool:
     return is_locked(error) or is_unreachable(error)
 
@@ -95,6 +105,8 @@ def retrying(attempt: Callable[[], T], policy: RetryPolicy = POLICY, sleep: Call
         try:
             return attempt()
         except Exception as error:
+            if is_pool_exhausted(error):
+                raise no_free_connection(error) from error
             if not is_transient(error):
                 raise
             pause = _pause_or_give_up(error, pauses, started, policy)
@@ -112,6 +124,8 @@ async def retrying_async(
         try:
             return await attempt()
         except Exception as error:
+            if is_pool_exhausted(error):
+                raise no_free_connection(error) from error
             if not is_transient(error):
                 raise
             pause = _pause_or_give_up(error, pauses, started, policy)

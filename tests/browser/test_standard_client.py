@@ -64,7 +64,7 @@ def test_a_standard_socketio_client_gets_text_in_every_reply(stack, kind):
 
 
 def test_an_acute_reply_says_112_in_its_first_text(stack):
-    replies = in_own_loop(standard_conversation(stack, "er staat nu iemand met een pistool bij de ingang van de school"))
+    replies = in_own_loop(standard_conversation(stack, "er staat nu iemand met een pistool bij de schoolingang"))
     assert "112" in replies[0]["text"]
     assert all(reply.get("text", "").strip() for reply in replies), replies
 

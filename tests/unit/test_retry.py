@@ -10,8 +10,10 @@ import time
 
 import psycopg2
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import QueuePool
 
 from bot.store import Feedback, make_engine, make_sessionmaker, unit_of_work
 from bot.store.retry import (
@@ -107,6 +109,36 @@ def test_the_async_retry_pauses_with_the_loop_free_and_gives_up_alike():
     assert flaky.calls == QUICK.attempts and len(slept) == QUICK.attempts - 1
     once = Flaky(failures=1)
     assert asyncio.run(retrying_async(lambda: attempt_with(once), QUICK, sleep=sleep)) == "opgeslagen"
+
+
+def test_a_pool_without_a_free_connection_is_unavailable_at_once():
+    def taken() -> Flaky:
+        return Flaky(failures=1, error=PoolTimeout("QueuePool limit of size 5 overflow 2 reached"))
+
+    attempt, slept = taken(), []
+    with pytest.raises(StoreUnavailable, match="bezet"):
+        retrying(attempt, QUICK, sleep=slept.append)
+    assert attempt.calls == 1 and slept == []  # its own wait took the time a retry would have had
+    attempt = taken()
+
+    async def attempt_async() -> str:
+        return attempt()
+
+    with pytest.raises(StoreUnavailable, match="bezet"):
+        asyncio.run(retrying_async(attempt_async, QUICK))
+    assert attempt.calls == 1
+
+
+def test_a_unit_of_work_that_finds_the_pool_taken_is_unavailable(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'vol.db'}", future=True, poolclass=QueuePool,
+                           pool_size=1, max_overflow=0, pool_timeout=0.05)  # fmt: skip
+    factory = make_sessionmaker(engine)
+    with engine.connect() as busy:
+        busy.exec_driver_sql("SELECT 1")  # holds the one connection
+        with pytest.raises(StoreUnavailable, match="bezet"), unit_of_work(factory) as session:
+            session.execute(select(1))
+    with unit_of_work(factory) as session:  # free again: it works as ever
+        assert session.execute(select(1)).scalar() == 1
 
 
 @pytest.fixture
