@@ -4,12 +4,15 @@ A socket.io session stays on the replica that holds it (HAProxy inserts the cook
 websocket is one connection anyway). A replica that stops answering its health check is out after
 two failed checks a second apart, and a request that could not connect is sent to another replica.
 Only a request that never reached a replica is tried again: a user's message is never sent twice.
+
+The admin socket lets an operator drain a replica before a deploy (docs/operations.md, section 5).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import socket
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -23,12 +26,19 @@ BACKEND = "replicas"
 
 
 def config_text(
-    front_host: str, front_port: int, replica_host: str, replica_ports: tuple[int, ...], stats_port: int | None
+    front_host: str,
+    front_port: int,
+    replica_host: str,
+    replica_ports: tuple[int, ...],
+    stats_port: int | None,
+    admin_socket: Path | None = None,
 ) -> str:
     lines = [
         "global",
         "    log stdout format raw local0 info",
         "    maxconn 4096",
+        # Only HAProxy's own user (and root) may use it: it can take replicas out.
+        *([f"    stats socket {admin_socket} mode 600 level admin"] if admin_socket else []),
         "",
         "defaults",
         "    mode http",
@@ -79,6 +89,19 @@ def write_config(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     path.chmod(0o644)  # read by the user `jep`; nothing secret in it
     return path
+
+
+def admin(admin_socket: Path, line: str, timeout: float = 2.0) -> str:
+    """HAProxy's answer to one admin command ("show servers state replicas", "set server replicas/rasa1
+    state drain"); what `socat` does in the operations guide."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(str(admin_socket))
+        connection.sendall(line.encode() + b"\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer.decode()
 
 
 def command(config: Path, user: str | None) -> list[str]:

@@ -49,6 +49,10 @@ class ClusterLayout:
         return self.cluster_dir / "haproxy.cfg"
 
     @property
+    def haproxy_socket(self) -> Path:
+        return self.cluster_dir / "haproxy" / "admin.sock"
+
+    @property
     def logs(self) -> Path:
         return self.var_dir / "logs" / "cluster"
 

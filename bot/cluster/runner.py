@@ -118,8 +118,10 @@ class Cluster:
         replicas = zip(layout.replica_names, layout.replica_ports, strict=True)
         check_free(layout.host, [*replicas, ("HAProxy-status", layout.stats_port)])
         text = haproxy.config_text(settings.host, settings.rasa_port, layout.host, layout.replica_ports,
-                                   layout.stats_port)  # fmt: skip
+                                   layout.stats_port, layout.haproxy_socket)  # fmt: skip
         haproxy.write_config(layout.haproxy_config, text)
+        layout.haproxy_socket.parent.mkdir(parents=True, exist_ok=True)
+        service_user.hand_over(layout.haproxy_socket.parent, self.user)  # HAProxy, as that user, makes the socket there
         self.supervisor = Supervisor(self.members(), say=self.say)
         self.supervisor.start_all()
         wait_until_ready([member.service for member in self.supervisor.members], logs=_shown(layout.logs))

@@ -1,5 +1,6 @@
 """The cluster as a whole: HAProxy answers, both replicas work, the events are in PostgreSQL,
-and a replica killed with SIGKILL leaves the front answering."""
+a replica drained through the admin socket gets no new turns, and a replica killed with SIGKILL
+leaves the front answering."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import uuid
 
 import requests
 
+from bot.cluster import haproxy
 from tests.browser.conftest import say  # a REST turn; through HAProxy here, as a client without a cookie
 from tests.cluster.traffic import stored_user_texts
 
@@ -48,6 +50,22 @@ def test_the_session_cookie_keeps_a_client_on_one_replica(cluster):
         reply.raise_for_status()
     after = sent_to(cluster)
     assert {name: after[name] - before[name] for name in after} == {name: 3 if name == replica else 0 for name in after}
+
+
+def test_a_replica_drained_through_the_admin_socket_gets_no_new_turns(cluster):
+    socket_path = cluster.layout.haproxy_socket
+    assert "rasa1" in haproxy.admin(socket_path, "show servers state replicas")
+    haproxy.admin(socket_path, "set server replicas/rasa2 state drain")
+    try:
+        assert cluster.replica_states()["rasa2"]["status"] == "DRAIN"
+        before = sent_to(cluster)
+        for _ in range(4):
+            assert say(cluster, f"rook-{uuid.uuid4().hex[:8]}", "hallo")
+        after = sent_to(cluster)
+        assert after["rasa2"] == before["rasa2"] and after["rasa1"] >= before["rasa1"] + 4, (before, after)
+    finally:
+        haproxy.admin(socket_path, "set server replicas/rasa2 state ready")
+    assert cluster.replica_states()["rasa2"]["status"] == "UP"
 
 
 def test_killing_a_replica_leaves_the_front_answering(cluster):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.cluster import haproxy
 from bot.cluster.packages import HAPROXY
 
-CONFIG = haproxy.config_text("localhost", 5005, "127.0.0.1", (5006, 5007), 8404)
+CONFIG = haproxy.config_text("localhost", 5005, "127.0.0.1", (5006, 5007), 8404, Path("/srv/jep/admin.sock"))
 
 
 def test_front_balances_the_replicas_with_a_session_cookie():
@@ -32,6 +34,11 @@ def test_websockets_stay_open_and_replicas_learn_the_client_address():
 def test_stats_page_only_when_asked():
     assert "listen stats" in CONFIG
     assert "listen stats" not in haproxy.config_text("localhost", 5005, "127.0.0.1", (5006,), None)
+
+
+def test_an_admin_socket_for_its_own_user_only_when_asked():
+    assert "    stats socket /srv/jep/admin.sock mode 600 level admin\n" in CONFIG
+    assert "stats socket" not in haproxy.config_text("localhost", 5005, "127.0.0.1", (5006,), None)
 
 
 @pytest.mark.skipif(not HAPROXY.exists(), reason="HAProxy niet geïnstalleerd")
