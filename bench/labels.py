@@ -6,7 +6,12 @@ OURS, REFERENCE = "JEP", "referentie"
 COLOURS = {"ours": "#1f6f8b", "other": "#c97b2b"}
 PALETTE = (COLOURS["ours"], COLOURS["other"], "#6a8d3a")  # for a third series
 MODE_LABELS = {"hybrid": "hybride", "bm25": "alleen BM25F", "dense": "alleen dense (e5)"}
-SET_LABELS = {"long": "lange vragen", "short": "korte invoer", "followups": "vervolgvragen"}
+SET_LABELS = {
+    "long": "lange vragen",
+    "short": "korte invoer",
+    "behaviour": "gedragsbeschrijvingen",
+    "followups": "vervolgvragen",
+}
 
 
 def level_at(results: dict, stack: str, concurrency: int) -> dict | None:

@@ -57,10 +57,11 @@ def _plot_retrieval(results: dict):
     if not r:
         return None
     figure, axes = plt.subplots(1, 2, figsize=(11, 4))
+    measured = [name for name in SET_LABELS if name in next(iter(r["modes"].values()))]  # runs before a set existed
     for ax, (metric, title) in zip(axes, (("recall3", "recall@3"), ("mrr", "MRR")), strict=True):
-        series = {MODE_LABELS[mode]: [figures[name]["all"][metric] for name in SET_LABELS]
+        series = {MODE_LABELS[mode]: [figures[name]["all"][metric] for name in measured]
                   for mode, figures in r["modes"].items()}  # fmt: skip
-        _bars(ax, list(SET_LABELS.values()), series)
+        _bars(ax, [SET_LABELS[name] for name in measured], series)
         ax.set_ylim(0, 1.2)
         ax.legend(loc="upper center", ncol=3, fontsize=8)  # above the bars: low ones would hide under it
         ax.set_title(f"Zoeken: {title} per zoekwijze")

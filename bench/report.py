@@ -137,8 +137,9 @@ def _retrieval(results: dict, plots: dict[str, str]) -> list[str]:
         "",
         f"Hybride zoeken (BM25F en e5-vectoren samen) tegen elk van beide alleen, over {r['articles']} artikelen en "
         f"{r['providers']} organisaties, met `bot.knowledge.evaluate` zoals `make search-eval`: "
-        f"{sets['long']} lange vragen en {sets['short']} korte invoeren (`tests/search/questions/`, de bestanden "
-        f"`short*` zijn de korte), en de vervolgbeurten van {sets['conversations']} gesprekken "
+        f"{sets['long']} lange vragen, {sets['short']} korte invoeren en {sets.get('behaviour', 0)} beschrijvingen "
+        "van wat een jongere doet (`tests/search/questions/`, de bestanden `short*` en `behaviour*`), en de "
+        f"vervolgbeurten van {sets['conversations']} gesprekken "
         "(`tests/search/followups/`), elk gelezen met de context die de beurt ervoor achterliet.",
         "",
         "| set | zoekwijze | n | recall@1 | recall@3 | MRR |",
@@ -146,6 +147,8 @@ def _retrieval(results: dict, plots: dict[str, str]) -> list[str]:
     ]
     for name, label in SET_LABELS.items():
         for mode, figures in r["modes"].items():
+            if name not in figures:  # a run from before the set existed
+                continue
             lines.append(f"| {label} | {MODE_LABELS[mode]} | {_scores(figures[name]['all'])} |")
     lines += [
         "",

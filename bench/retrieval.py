@@ -22,6 +22,7 @@ from bot.knowledge.evaluate import (
     evaluate,
     evaluate_decision,
     evaluate_followups,
+    every_question,
     question_sets,
     read_questions,
 )
@@ -95,7 +96,7 @@ def run() -> dict:
     load_knowledge(load_settings().knowledge_dir, factory, progress=embedding_progress("kennisbank"))
     service = KnowledgeService(factory, embedder=RememberingEmbedder())
     sets = question_sets(QUESTIONS)
-    labelled = sets["long"] + sets["short"]
+    labelled = every_question(sets)
     conversations = read_questions(FOLLOWUPS)
     not_answerable = read_questions(NOT_ANSWERABLE)
     rows = decision_labels(labelled, not_answerable)
@@ -117,6 +118,7 @@ def run() -> dict:
         "sets": {
             "long": len(sets["long"]),
             "short": len(sets["short"]),
+            "behaviour": len(sets["behaviour"]),
             "conversations": len(conversations),
             "answerable": len(labelled),
             "not_answerable": len(not_answerable),

@@ -93,7 +93,7 @@ def evaluate_search(settings: Settings, sets: Path, show_misses: bool) -> int:
     questions = search_eval.question_sets(sets / "questions")
     conversations = search_eval.read_questions(sets / "followups")
     rows = search_eval.decision_rows(sets)
-    print(f"{'zoekwijze':8s} {'set':12s} {'n':>5s}  recall@1  recall@3    MRR")
+    print(f"{'zoekwijze':8s} {'set':17s} {'n':>5s}  recall@1  recall@3    MRR")
     for mode in MODES:
         for name, items in questions.items():
             for kind, scores in search_eval.evaluate(knowledge, items, mode=mode).items():
@@ -116,7 +116,7 @@ def evaluate_search(settings: Settings, sets: Path, show_misses: bool) -> int:
 
 
 def row(mode: str, label: str, scores) -> str:
-    return f"{mode:8s} {label:12s} {scores.count:5d}  {scores.recall1:8.3f}  {scores.recall3:8.3f}  {scores.mrr:6.3f}"
+    return f"{mode:8s} {label:17s} {scores.count:5d}  {scores.recall1:8.3f}  {scores.recall3:8.3f}  {scores.mrr:6.3f}"
 
 
 def fit_decision(settings: Settings, sets: Path) -> int:

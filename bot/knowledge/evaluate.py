@@ -55,13 +55,21 @@ def read_questions(directory: Path) -> list[dict]:
     return [q for path in sorted(directory.glob("*.yml")) for q in _read(path)]
 
 
+SET_PREFIXES = {"short": "short", "behaviour": "behaviour"}  # file name prefix of a set; the rest is "long"
+
+
 def question_sets(directory: Path) -> dict[str, list[dict]]:
-    """tests/search/questions split into long questions and short inputs (files short_*.yml)."""
+    """tests/search/questions split into long questions, short inputs (files short_*.yml) and
+    descriptions of what a young person does (behaviour*.yml)."""
     paths = sorted(directory.glob("*.yml"))
-    return {
-        "long": [q for path in paths if not path.name.startswith("short") for q in _read(path)],
-        "short": [q for path in paths if path.name.startswith("short") for q in _read(path)],
-    }
+
+    def set_of(path: Path) -> str:
+        return next((name for name, prefix in SET_PREFIXES.items() if path.name.startswith(prefix)), "long")
+
+    sets: dict[str, list[dict]] = {"long": [], **{name: [] for name in SET_PREFIXES}}
+    for path in paths:
+        sets[set_of(path)] += _read(path)
+    return sets
 
 
 def _read(path: Path) -> list[dict]:
@@ -129,7 +137,11 @@ def decision_labels(questions: list[dict], not_answerable: list[dict]) -> list[t
 def decision_rows(sets: Path) -> list[tuple[dict, str]]:
     """Every labelled input of the search sets (tests/search) with the decision it expects."""
     questions = question_sets(sets / "questions")
-    return decision_labels(questions["long"] + questions["short"], read_questions(sets / "decision"))
+    return decision_labels(every_question(questions), read_questions(sets / "decision"))
+
+
+def every_question(sets: dict[str, list[dict]]) -> list[dict]:
+    return [question for items in sets.values() for question in items]
 
 
 def evaluate_decision(service: KnowledgeService, rows: list[tuple[dict, str]], mode: str = "hybrid"):
