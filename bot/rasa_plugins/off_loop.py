@@ -97,14 +97,14 @@ class ParseWorker:
         embedders: int = EMBEDDERS,
     ) -> None:
         self._parse_batch = parse_batch
-        self._embed = embed
         self._batch = batch
         self._embedded: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._jobs = self._embedded
         if embed is not None:
             self._jobs = queue.SimpleQueue()
             for number in range(1, embedders + 1):
-                threading.Thread(target=self._embed_waiting, name=f"nlu-embed-{number}", daemon=True).start()
+                name = f"nlu-embed-{number}"
+                threading.Thread(target=self._embed_waiting, args=(embed,), name=name, daemon=True).start()
         threading.Thread(target=self._serve, name="nlu", daemon=True).start()
 
     async def parse(self, processor: Any, message: UserMessage) -> dict[str, Any]:
@@ -120,14 +120,13 @@ class ParseWorker:
             taken.append(jobs.get())
         return taken
 
-    def _embed_waiting(self) -> None:
-        assert self._embed is not None
+    def _embed_waiting(self, embed: Embed) -> None:
         while True:
             jobs = self._waiting(self._jobs)
             for _, same_model in itertools.groupby(jobs, key=lambda job: id(job.processor)):
                 group = list(same_model)
                 try:
-                    vectors = self._embed(group[0].processor, [job.message.text for job in group if job.message.text])
+                    vectors = embed(group[0].processor, [job.message.text for job in group if job.message.text])
                 except Exception:  # the pipeline then embeds the message itself, and fails it if it must
                     log.exception("zinsvectoren niet vooraf berekend")
                     vectors = {}
