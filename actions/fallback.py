@@ -4,9 +4,10 @@ When the NLU is unsure, or calls a message out of scope, the search reads it
 too: if the answer decision says the knowledge base answers it, the
 professional gets those articles (or the providers, when the NLU's best guess
 was a search for an organisation). A best guess of a concern that says what
-happens gets the bar a recognised one has (actions/knowledge.py). Otherwise the first miss asks to rephrase
-and the second miss in a row offers an advisor. Keyboard noise counts as a
-miss even when the NLU filed it as out of scope.
+happens gets the bar a recognised one has (actions/knowledge.py). Otherwise
+the first miss asks to rephrase and the second miss in a row offers an
+advisor. Keyboard noise counts as a miss even when the NLU filed it as out of
+scope.
 """
 
 from __future__ import annotations
