@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import load, load_phase
-from bench.common import LOGS, RESULTS, commit, cpu_model, free_port, load_average, quiet_env
+from bench.common import LOGS, RESULTS, commit, cpu_model, environment, free_port, load_average, quiet_env
 from bench.stack import our_settings, our_stack
 from bot.cli.knowledge import load as load_knowledge
 from bot.cluster import packages, service_user
@@ -159,21 +159,6 @@ def data_servers(work: Path, user: str | None) -> Iterator[tuple[PostgresServer,
             redis.stop()
     finally:
         postgres.stop()
-
-
-@contextmanager
-def environment(**values: str) -> Iterator[None]:
-    """These JEP_* values in this process's environment, which the cluster's services inherit."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def cluster_of(count: int, work: Path, model: Path, postgres: PostgresServer, redis: RedisServer, user) -> dict:

@@ -154,3 +154,18 @@ def run_parallel(tasks: list[Task], workers: int) -> None:
     failed = [t for t in tasks if t.returncode != 0]
     if failed:
         raise BenchError("mislukt: " + ", ".join(f"{t.name} (zie {t.log})" for t in failed))
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """These values in this process's environment (which services started meanwhile inherit), restored afterwards."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import environment
 from bot.config import ROOT, load_settings
 from bot.knowledge.loader import load_knowledge
 from bot.services import build_services
@@ -46,16 +46,8 @@ def stack_environment(knowledge: Path, **databases: str) -> Iterator[dict[str, s
         "JEP_RELAY_TOKEN": RELAY_TOKEN,
         "JEP_RASA_TOKEN": RASA_TOKEN,
     }
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
+    with environment(**env):
         yield env
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def copy_training_files(folder: Path) -> Path:
