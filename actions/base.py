@@ -142,6 +142,12 @@ def question_text(tracker: Tracker) -> str:
     first description still belongs to the question.
     """
     text = latest_text(tracker)
+    described = clarified_description(tracker)
+    return f"{described} {text}".strip() if described is not None else text
+
+
+def clarified_description(tracker: Tracker) -> str | None:
+    """The message before the latest one, when the assistant asked its clarifying question in between."""
     seen_current, asked = False, False
     for event in reversed(tracker.events):
         kind = event.get("event")
@@ -149,10 +155,10 @@ def question_text(tracker: Tracker) -> str:
             if not seen_current:
                 seen_current = True
                 continue
-            return f"{event.get('text') or ''} {text}".strip() if asked else text
+            return (event.get("text") or "") if asked else None
         if seen_current and kind == "bot" and (event.get("metadata") or {}).get("utter_action") == CLARIFYING_QUESTION:
             asked = True
-    return text
+    return None
 
 
 def context_of(tracker: Tracker) -> Context:

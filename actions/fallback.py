@@ -15,7 +15,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import MessageAction, best_guess, looks_like_noise
+from actions.base import MessageAction, best_guess, looks_like_noise, question_text
 from actions.knowledge import CONCRETE_SURE, SURE, ActionSearchKnowledge
 from actions.providers import ActionFindProviders
 from bot.knowledge.concern import says_what_happens
@@ -51,7 +51,9 @@ class ActionOutOfScope(ActionHandleFallback):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> list[dict]:
         if looks_like_noise(text):
             return self.not_understood(dispatcher, tracker)
-        events, decision = ActionSearchKnowledge(self._services).answer(dispatcher, tracker, text)
+        # Out of scope, a message is read on its own; the reply to the clarifying question with what it clarifies.
+        search = ActionSearchKnowledge(self._services)
+        events, decision = search.answer(dispatcher, tracker, question_text(tracker), join_unanswered=False)
         if decision is None:
             return events
         dispatcher.utter_message(response="utter_out_of_scope")

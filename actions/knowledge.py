@@ -44,16 +44,20 @@ class KnowledgeAction(MessageAction, ABC):
         text: str,
         accept: tuple[str, ...] = (ANSWER,),
         min_confidence: float = SURE,
+        join_unanswered: bool = True,
     ) -> tuple[list[dict], str | None]:
         """Sends the articles for `text`, read with the conversation's context, if the
         answer decision is one of `accept` with at least `min_confidence` (or the NLU named
-        a topic and it is not out of scope).
+        a topic and it is not out of scope). Without `join_unanswered`, only a message
+        that leans on the context is read with the last question.
 
         Returns the slot events and None when it answered, else the decision.
         """
         knowledge = self.services.knowledge
         question = question_of(tracker, knowledge, text)
-        reply = answer_question(knowledge, question, accept=accept, min_confidence=min_confidence)
+        reply = answer_question(
+            knowledge, question, accept=accept, min_confidence=min_confidence, join_unanswered=join_unanswered
+        )
         if not reply.found.answered:
             return context_events(question.context, reply.context), reply.found.decision
         dispatcher.utter_message(json_message=articles_payload(text, reply.found.items, self.public_url))

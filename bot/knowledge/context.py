@@ -79,13 +79,19 @@ def asks_about_reporting(text: str) -> bool:
 
 
 def answer_question(
-    knowledge: KnowledgeService, question: Question, accept: tuple[str, ...] = (ANSWER,), min_confidence: float = 0.0
+    knowledge: KnowledgeService,
+    question: Question,
+    accept: tuple[str, ...] = (ANSWER,),
+    min_confidence: float = 0.0,
+    join_unanswered: bool = True,
 ) -> Reply:
     """Articles for a question, read on its own or with the last one.
 
     A ranking answers when the decision is one of `accept` and its confidence
     at least `min_confidence`, or when the NLU named a topic and the decision
-    is not 'out of scope'.
+    is not 'out of scope'. A message that does not lean on the context is read
+    with the last question only when `join_unanswered` and it was not answered
+    alone; that joined reading must then reach `min_confidence` too.
     """
     text, context, topic, vector, mode = question.text, question.context, question.topic, question.vector, question.mode
     audience = knowledge.audience_for(context.setting)
@@ -103,13 +109,14 @@ def answer_question(
         alone = replace(alone, decision=ANSWER)
     elif alone.decision == ANSWER:
         alone = replace(alone, decision=CLARIFY)
-    if context.last_query and (leaning or not alone.answered):
+    if context.last_query and (leaning or (join_unanswered and not alone.answered)):
         joined = f"{context.last_query} {text}"
         together = knowledge.find_articles(joined, topic=topic or context.topic, audience=audience, mode=mode)
         if leaning and together.items and together.decision != NONE:
             # The last question set the scope; a follow-up that leans on it only narrows it.
             together = replace(together, decision=ANSWER)
-        if together.answered:
+        # Joined, the last question's words carry the ranking: the message's own bar still holds.
+        if together.answered and (leaning or together.confidence >= min_confidence):
             return Reply(together, joined, _after_articles(context, joined, together))
     return Reply(alone, text, _after_articles(context, text, alone, new_topic=topic))
 

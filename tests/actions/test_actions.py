@@ -327,6 +327,24 @@ def test_noise_twice_ends_with_the_advisor_even_when_the_nlu_calls_it_out_of_sco
     assert custom(second, "escalation")[0]["reason"] == "low_confidence"
 
 
+CONCERN = "leerling wil niks meer met ongelovigen te maken hebben en noemt ze vijanden"
+
+
+def test_a_message_out_of_scope_after_a_concern_is_not_read_with_it(run_action):
+    slots = {"last_query": CONCERN, "topic": "jihadisme"}
+    tracker = make_tracker("leerling heeft hoofdpijn en wil naar huis", "out_of_scope", slots=slots)
+    assert responses(run_action(ActionOutOfScope, tracker)) == ["utter_out_of_scope"]
+
+
+def test_a_reply_to_the_clarifying_question_out_of_scope_is_read_with_the_description(run_action):
+    history = [
+        user_event("ik maak me zorgen over een leerling", "describe_concern"),
+        {"event": "bot", "text": "Wat zie of hoor je?", "metadata": {"utter_action": "utter_ask_concern_details"}},
+    ]
+    tracker = make_tracker("hij noemt klasgenoten ongelovigen en vijanden", "out_of_scope", history=history)
+    assert responses(run_action(ActionOutOfScope, tracker)) == ["articles", "utter_articles_followup"]
+
+
 def test_noise_the_nlu_read_as_a_question_is_a_miss_too(run_action):
     first = run_action(ActionSearchKnowledge, make_tracker("qwq qwq", "ask_knowledge"))
     assert responses(first) == ["utter_ask_rephrase"]
