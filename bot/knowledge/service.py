@@ -4,12 +4,13 @@ A question is ranked by BM25F and e5 vectors together (bot.knowledge.hybrid)
 and the answer decision (bot.knowledge.decision) says whether the ranking is
 an answer. The index is rebuilt when a knowledge load bumped the version in
 the store, so a running action server picks up the editors' changes without
-a restart.
+a restart, within `VERSION_CHECK_SECONDS`.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import asdict, dataclass, replace
 from functools import partialmethod
 
@@ -27,6 +28,8 @@ from bot.store import Article as ArticleRow
 from bot.store import Audience, KnowledgeState, PassageVector, SynonymGroup, Topic, unit_of_work
 from bot.store import Provider as ProviderRow
 
+# Asking the store on every call cost about a fifth of the action server's CPU (docs/decisions.md).
+VERSION_CHECK_SECONDS = 2.0
 ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topic": 2.0, "topics": 0.5, "body": 0.6}
 PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topic": 2.0, "topics": 0.5}
 ARTICLE, PROVIDER = "article", "provider"  # the kinds of record, as the labelled questions name them
@@ -69,11 +72,19 @@ class Found:
 
 
 class KnowledgeService:
-    def __init__(self, factory: sessionmaker, embedder: Embedder | None = None, decision: DecisionModel | None = None):
+    def __init__(
+        self,
+        factory: sessionmaker,
+        embedder: Embedder | None = None,
+        decision: DecisionModel | None = None,
+        check_every: float = VERSION_CHECK_SECONDS,
+    ):
         self.factory = factory
         self.embedder = embedder or Embedder()
         self.decision = decision or load_model()
+        self.check_every = check_every
         self._catalogue: Catalogue | None = None
+        self._checked_at = 0.0
         self._lock = threading.Lock()
 
     def find(self, kind: str, text: str, topic=None, audience=None, limit=5, vector=None, mode="hybrid") -> Found:
@@ -127,11 +138,14 @@ class KnowledgeService:
 
     def catalogue(self) -> Catalogue:
         with self._lock:
-            with unit_of_work(self.factory) as session:
-                state = session.get(KnowledgeState, 1)
-                version = state.version if state else 0
-                if self._catalogue is None or self._catalogue.version != version:
-                    self._catalogue = _build(session, version)
+            now = time.monotonic()
+            if self._catalogue is None or now - self._checked_at >= self.check_every:
+                with unit_of_work(self.factory) as session:
+                    state = session.get(KnowledgeState, 1)
+                    version = state.version if state else 0
+                    if self._catalogue is None or self._catalogue.version != version:
+                        self._catalogue = _build(session, version)
+                self._checked_at = now
             return self._catalogue
 
 

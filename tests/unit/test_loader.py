@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from bot.config import ROOT
 from bot.knowledge.loader import KnowledgeInvalid, load_knowledge
+from bot.knowledge.service import KnowledgeService
 from bot.store import Article, KnowledgeState, Provider, unit_of_work
 from tests.conftest import KNOWLEDGE
 
@@ -142,3 +143,18 @@ def test_an_older_database_gets_new_columns_without_losing_rows(tmp_path):
     with engine.connect() as connection:
         row = connection.execute(text("SELECT ticket, closed_at FROM escalations")).one()
     assert row.ticket == "E-2026-000001" and row.closed_at is None
+
+
+def test_a_running_service_sees_a_new_load_once_its_check_is_due(factory, knowledge_dir):
+    load_knowledge(knowledge_dir, factory)
+    prompt, patient = KnowledgeService(factory, check_every=0.0), KnowledgeService(factory, check_every=3600.0)
+    before = {service: service.catalogue().version for service in (prompt, patient)}
+    victim = sorted((knowledge_dir / "articles").glob("*.md"))[0]
+    victim.unlink()
+    load_knowledge(knowledge_dir, factory)
+    assert prompt.catalogue().version == before[prompt] + 1
+    assert victim.stem not in prompt.catalogue().articles
+    # Not yet due: the index it has, without asking the store.
+    assert patient.catalogue().version == before[patient]
+    patient.check_every = 0.0
+    assert victim.stem not in patient.catalogue().articles
