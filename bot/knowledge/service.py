@@ -23,7 +23,14 @@ from bot.knowledge.hybrid import DenseIndex, Signals, rank
 from bot.knowledge.records import Article, Provider, Record
 from bot.knowledge.search import Document, SearchIndex
 from bot.knowledge.text import Synonyms, fold, words
-from bot.knowledge.vectors import Embedder, article_passages, content_key, from_bytes, provider_passages
+from bot.knowledge.vectors import (
+    Embedder,
+    RecentVectors,
+    article_passages,
+    content_key,
+    from_bytes,
+    provider_passages,
+)
 from bot.store import Article as ArticleRow
 from bot.store import Audience, KnowledgeState, PassageVector, SynonymGroup, Topic, unit_of_work
 from bot.store import Provider as ProviderRow
@@ -83,6 +90,7 @@ class KnowledgeService:
         self.embedder = embedder or Embedder()
         self.decision = decision or load_model()
         self.check_every = check_every
+        self.recent = RecentVectors()
         self._catalogue: Catalogue | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -92,12 +100,22 @@ class KnowledgeService:
         catalogue = self.catalogue()
         lexical, dense, records = catalogue.indexes(kind)
         if vector is None and mode != "bm25" and text.strip():
-            vector = self.embedder.query(text)
+            vector = self.query_vector(text)
+        elif vector is not None:
+            self.recent.put(text, vector)
         mentioned = frozenset(_topics_in(catalogue, text))
         ranking = rank(lexical, dense, text, vector, topic, audience, limit, mode, mentioned)
         items = [replace(records[i], score=score) for i, score in zip(ranking.ids, ranking.scores, strict=True)]
         p = self.decision.probabilities(ranking.signals)
         return Found(self.decision.choose(ranking.signals, p), items, ranking.signals, p[ANSWER])
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The e5 vector of a question: one of the latest, or embedded now."""
+        vector = self.recent.get(text)
+        if vector is None:
+            vector = self.embedder.query(text)
+            self.recent.put(text, vector)
+        return vector
 
     # Most callers know which kind they want; the evaluation reads it from the labelled question.
     find_articles = partialmethod(find, ARTICLE)

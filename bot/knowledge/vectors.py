@@ -15,6 +15,7 @@ import hashlib
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +101,39 @@ class Embedder:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return np.atleast_2d(np.asarray(model().passage(texts), dtype=np.float32))
+
+
+class RecentVectors:
+    """The vectors of the latest questions, by a hash of their text (the text itself is not kept).
+
+    A follow-up is read together with the question before it; that question's
+    vector, from the NLU or embedded here, is then usually at hand.
+    """
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.sha256(text.lower().encode()).digest()
+
+    def get(self, text: str) -> np.ndarray | None:
+        key = self._key(text)
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        key = self._key(text)
+        with self._lock:
+            self._vectors[key] = vector
+            self._vectors.move_to_end(key)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
 
 
 class VectorCache:
