@@ -22,7 +22,7 @@ from bot.knowledge.decision import ANSWER, DecisionModel, load_model
 from bot.knowledge.hybrid import DenseIndex, Signals, rank
 from bot.knowledge.records import Article, Provider, Record
 from bot.knowledge.search import Document, SearchIndex
-from bot.knowledge.text import Synonyms, fold, words
+from bot.knowledge.text import Synonyms, fold, spell_out_names, words
 from bot.knowledge.vectors import (
     Embedder,
     RecentVectors,
@@ -103,8 +103,9 @@ class KnowledgeService:
             vector = self.query_vector(text)
         elif vector is not None:
             self.recent.put(text, vector)
-        mentioned = frozenset(_topics_in(catalogue, text))
-        ranking = rank(lexical, dense, text, vector, topic, audience, limit, mode, mentioned)
+        spelled = spell_out_names(text)
+        mentioned = frozenset(_topics_in(catalogue, spelled))
+        ranking = rank(lexical, dense, spelled, vector, topic, audience, limit, mode, mentioned)
         items = [replace(records[i], score=score) for i, score in zip(ranking.ids, ranking.scores, strict=True)]
         p = self.decision.probabilities(ranking.signals)
         return Found(self.decision.choose(ranking.signals, p), items, ranking.signals, p[ANSWER])

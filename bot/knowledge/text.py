@@ -46,6 +46,23 @@ _EXTRA_RULES = (
 )
 
 
+# Names a lower-casing reader takes for a Dutch word: "IS" (Islamitische Staat) is not "is".
+_NAMES = ((re.compile(r"\bIS(?![A-Za-z0-9])"), "Islamitische Staat"),)
+
+
+def spell_out_names(text: str) -> str:
+    """Writes out such names, before search and the NLU lower-case the text.
+
+    "filmpjes van IS" then reads as the movement; "HIJ IS BOOS", all in
+    capitals, stays as it is.
+    """
+    if not any(ch.islower() for ch in text):
+        return text
+    for pattern, name in _NAMES:
+        text = pattern.sub(name, text)
+    return text
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Complottheorieën' → 'complottheorieen'."""
     decomposed = unicodedata.normalize("NFKD", text.lower())

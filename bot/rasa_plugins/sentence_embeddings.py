@@ -27,6 +27,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.knowledge.text import spell_out_names
 from bot.knowledge.vectors import VECTOR_KEY, encode_query_vector
 
 STATS_FILE = "standardisation.npz"
@@ -53,7 +54,7 @@ def embedder():
 def embed_questions(texts: list[str]) -> np.ndarray:
     """The raw e5 query vectors of message texts, one row each, as the featurizer computes them."""
     # Lower case: people type "radicalisering" as often as "Radicalisering".
-    return np.atleast_2d(embedder().query([text.lower() for text in texts]))
+    return np.atleast_2d(embedder().query([spell_out_names(text).lower() for text in texts]))
 
 
 _handed = threading.local()

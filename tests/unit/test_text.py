@@ -1,4 +1,4 @@
-from bot.knowledge.text import Analyzer, Synonyms, fold, stem, words
+from bot.knowledge.text import Analyzer, Synonyms, fold, spell_out_names, stem, words
 from bot.knowledge.typos import TypoCorrector, distance
 
 
@@ -48,3 +48,16 @@ def test_typos_are_corrected_to_frequent_corpus_words():
     assert corrector.correct("oudrs") == "ouders"
     assert corrector.correct("supermarkt") is None
     assert corrector.correct("ouders") is None  # known words stay as they are
+
+
+def test_is_the_movement_is_written_out_but_not_the_verb():
+    assert spell_out_names("leerling deelt filmpjes van IS") == "leerling deelt filmpjes van Islamitische Staat"
+    assert spell_out_names("een IS-vlag") == "een Islamitische Staat-vlag"
+    assert spell_out_names("Is dat erg? Het is laat") == "Is dat erg? Het is laat"
+    assert spell_out_names("fan van ISIS") == "fan van ISIS"
+    assert spell_out_names("HIJ IS BOOS") == "HIJ IS BOOS"  # all in capitals: a shouted verb
+
+
+def test_a_question_about_is_finds_the_articles_on_jihadism(services):
+    found = services.knowledge.find_articles("filmpjes van IS")
+    assert found.items[0].id == "jihadisme-achtergrond-en-doelen"
