@@ -85,12 +85,13 @@ class KnowledgeService:
         embedder: Embedder | None = None,
         decision: DecisionModel | None = None,
         check_every: float = VERSION_CHECK_SECONDS,
+        recent_vectors: int = 4096,
     ):
         self.factory = factory
         self.embedder = embedder or Embedder()
         self.decision = decision or load_model()
         self.check_every = check_every
-        self.recent = RecentVectors()
+        self.recent = RecentVectors(recent_vectors)
         self._catalogue: Catalogue | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()

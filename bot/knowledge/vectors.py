@@ -112,7 +112,7 @@ class RecentVectors:
     vector, from the NLU or embedded here, is then usually at hand.
     """
 
-    def __init__(self, size: int = 4096):
+    def __init__(self, size: int):
         self.size = size
         self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -130,6 +130,8 @@ class RecentVectors:
             return vector
 
     def put(self, text: str, vector: np.ndarray) -> None:
+        if self.size <= 0:
+            return
         key = self._key(text)
         with self._lock:
             self._vectors[key] = vector

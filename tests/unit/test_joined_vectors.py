@@ -28,6 +28,9 @@ def test_recent_vectors_keep_the_latest_by_a_hash_of_the_text():
     assert recent.get("een") is None
     assert recent.get("TWEE")[0] == 1  # as the NLU embeds: lower case
     assert all(isinstance(key, bytes) for key in recent._vectors)  # the text itself is not kept
+    none = RecentVectors(size=0)
+    none.put("een", np.zeros(3))
+    assert none.get("een") is None
 
 
 def test_a_follow_up_is_searched_without_embedding_when_both_vectors_are_at_hand(loaded_factory):
