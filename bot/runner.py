@@ -71,8 +71,8 @@ def rasa_command(settings: Settings, model: Path, interface: str, port: int, ras
         "--endpoints",
         str(ROOT / "endpoints.yml"),
         "--enable-api",
-        "--auth-token",
-        rasa_token,
+        # One argument: a token that starts with "-" (token_urlsafe makes one in 64) is no option.
+        f"--auth-token={rasa_token}",
         "--cors",
         *settings.allowed_origins,
     ]
