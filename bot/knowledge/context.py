@@ -129,8 +129,8 @@ def join(
     """The last question and the message as one query, with an e5 vector made from theirs.
 
     e5 averages over the tokens, so the mean of the two vectors weighted by their
-    words is close to the vector of the joined text (cosine 0.975 on our
-    follow-ups, docs/decisions.md) and needs no embedding when both are at hand.
+    words is close to the vector of the joined text (docs/decisions.md), and
+    needs no embedding when both are at hand.
     """
     joined = f"{first} {second}"
     if mode == "bm25":

@@ -35,7 +35,8 @@ from bot.store import Article as ArticleRow
 from bot.store import Audience, KnowledgeState, PassageVector, SynonymGroup, Topic, unit_of_work
 from bot.store import Provider as ProviderRow
 
-# Asking the store on every call cost about a fifth of the action server's CPU (docs/decisions.md).
+# How long a knowledge load may go unseen: asking the store on every call was a large share
+# of the action server's CPU (docs/decisions.md).
 VERSION_CHECK_SECONDS = 2.0
 ARTICLE_FIELDS = {"title": 3.0, "keywords": 2.5, "summary": 2.0, "topic": 2.0, "topics": 0.5, "body": 0.6}
 PROVIDER_FIELDS = {"name": 3.0, "keywords": 2.5, "description": 2.0, "services": 1.0, "topic": 2.0, "topics": 0.5}

@@ -119,7 +119,8 @@ class RecentVectors:
 
     @staticmethod
     def _key(text: str) -> bytes:
-        return hashlib.sha256(text.lower().encode()).digest()
+        # The text as typed: lower-cased, "IS" and "is" would share a key (spell_out_names).
+        return hashlib.sha256(text.encode()).digest()
 
     def get(self, text: str) -> np.ndarray | None:
         key = self._key(text)
