@@ -331,7 +331,7 @@ CONCERN = "leerling wil niks meer met ongelovigen te maken hebben en noemt ze vi
 
 
 def test_a_message_out_of_scope_after_a_concern_is_not_read_with_it(run_action):
-    slots = {"last_query": CONCERN, "topic": "jihadisme"}
+    slots = {"last_query": CONCERN, "topic": "ideologie"}
     tracker = make_tracker("leerling heeft hoofdpijn en wil naar huis", "out_of_scope", slots=slots)
     assert responses(run_action(ActionOutOfScope, tracker)) == ["utter_out_of_scope"]
 
