@@ -22,7 +22,7 @@ from bot.knowledge.decision import ANSWER, DecisionModel, load_model
 from bot.knowledge.hybrid import DenseIndex, Signals, rank
 from bot.knowledge.records import Article, Provider, Record
 from bot.knowledge.search import Document, SearchIndex
-from bot.knowledge.text import Synonyms, fold, spell_out_names, words
+from bot.knowledge.text import STOPWORDS, Synonyms, fold, spell_out_names, words
 from bot.knowledge.vectors import (
     Embedder,
     RecentVectors,
@@ -254,7 +254,10 @@ def _provider(row: ProviderRow, topic_text) -> tuple[Provider, dict[str, str]]:
 
 
 def _phrases(keywords: list[str]) -> tuple[str, ...]:
-    return tuple(phrase for phrase in (" ".join(words(k)) for k in keywords) if phrase)
+    """The keywords as folded phrases. One that folds to a single stop word is left out: "IS" would
+    match every "is" (questions name the movement as spell_out_names writes it out, "islamitische staat")."""
+    phrases = (" ".join(words(k)) for k in keywords)
+    return tuple(phrase for phrase in phrases if phrase and phrase not in STOPWORDS)
 
 
 def _lexicon(rows) -> dict[str, str]:

@@ -61,3 +61,11 @@ def test_is_the_movement_is_written_out_but_not_the_verb():
 def test_a_question_about_is_finds_the_articles_on_jihadism(services):
     found = services.knowledge.find_articles("filmpjes van IS")
     assert found.items[0].id == "jihadisme-achtergrond-en-doelen"
+    assert found.signals.keyword_hit  # "Islamitische Staat", one of the article's keywords
+
+
+def test_the_verb_is_names_no_keyword(services):
+    """The keyword "IS" folds to the verb "is": it used to make every question with "is" name the jihadism article."""
+    found = services.knowledge.find_articles("tiener wil vegetariër worden, is dat gezond")
+    assert not found.signals.keyword_hit
+    assert found.confidence < 0.5  # 0.91 with the hit: enough to show cards after the NLU said out of scope
