@@ -110,10 +110,16 @@ class SearchIndex:
         return {term: weight * TYPO_WEIGHT if term in corrected else weight for term, weight in terms.items()}
 
     def inflected(self, token: str) -> str | None:
-        """A corpus word that is `token` plus a verb or plural ending: 'herken' → 'herkennen'."""
+        """A corpus word that is `token` plus or minus a verb or plural ending: 'herken' → 'herkennen',
+        'wapens' → 'wapen'. A stem under four letters is too short to trust ('stad' is not 'sta')."""
+        known = self.typos.frequencies
         for ending in INFLECTIONS:
-            if token + ending in self.typos.frequencies:
+            if token + ending in known:
                 return token + ending
+        for ending in INFLECTIONS:
+            base = token.removesuffix(ending)
+            if base != token and len(base) >= 4 and base in known:
+                return base
         return None
 
     def scores(self, text: str) -> np.ndarray:

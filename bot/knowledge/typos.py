@@ -49,7 +49,7 @@ class TypoCorrector:
         best, best_key = None, None
         for candidate in candidates:
             d = distance(word, candidate)
-            if d <= limit:
+            if d <= limit and candidate[0] == word[0]:
                 key = (d, -self.frequencies[candidate], candidate)
                 if best_key is None or key < best_key:
                     best, best_key = candidate, key

@@ -42,6 +42,14 @@ def test_a_role_finds_the_activity():
     assert ids(index(DOCS).search("ik ben jongerenwerker", min_score=0))[0] == "wijk"
 
 
+def test_an_inflected_word_finds_its_corpus_form():
+    document = Document("a", {"body": "een wapen, de meld knop, ik sta op"}, (), ())
+    lexical = SearchIndex([document], {"body": 1.0}, Synonyms([]))
+    assert lexical.inflected("wapens") == "wapen"  # an ending taken off
+    assert lexical.inflected("meldt") == "meld"
+    assert lexical.inflected("stad") is None  # "sta": too short a stem to trust
+
+
 def test_typos_still_find_the_article():
     assert ids(index(DOCS).search("rechst-extremisme symbolne", min_score=0))[0] == "rechts"
 

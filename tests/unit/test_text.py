@@ -50,6 +50,16 @@ def test_typos_are_corrected_to_frequent_corpus_words():
     assert corrector.correct("ouders") is None  # known words stay as they are
 
 
+def test_a_correction_keeps_the_first_letter():
+    """People seldom mistype the first letter; real words the corpus lacks often differ there."""
+    corrector = TypoCorrector({"jood": 5, "vaak": 9, "thuis": 4, "vader": 7})
+    assert corrector.correct("dood") is None
+    assert corrector.correct("zaak") is None
+    assert corrector.correct("huis") is None
+    assert corrector.correct("dader") is None
+    assert corrector.correct("vadre") == "vader"
+
+
 def test_is_the_movement_is_written_out_but_not_the_verb():
     assert spell_out_names("leerling deelt filmpjes van IS") == "leerling deelt filmpjes van Islamitische Staat"
     assert spell_out_names("een IS-vlag") == "een Islamitische Staat-vlag"
