@@ -1,7 +1,8 @@
 """Not understood: two-stage fallback, with the search as a second reader.
 
-When the NLU is unsure, or calls a message out of scope, the search reads it
-too: if the answer decision says the knowledge base answers it, the
+When the NLU is unsure (unless its best guess is part of the conversation, such
+as a greeting), or calls a message out of scope, the search reads it too: if
+the answer decision says the knowledge base answers it, the
 professional gets those articles (or the providers, when the NLU's best guess
 was a search for an organisation). A best guess of a concern that says what
 happens gets the bar a recognised one has (actions/knowledge.py). Otherwise
@@ -20,7 +21,7 @@ from actions.knowledge import CONCRETE_SURE, SURE, ActionSearchKnowledge
 from actions.providers import ActionFindProviders
 from bot.knowledge.concern import says_what_happens
 
-NOT_A_QUESTION = ("out_of_scope", "greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
+CONVERSATION = ("greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
 
 
 class ActionHandleFallback(MessageAction):
@@ -33,10 +34,14 @@ class ActionHandleFallback(MessageAction):
             events = ActionFindProviders(self._services).answer(dispatcher, tracker, text, decided=True)
             if events is not None:
                 return events
-        if guess not in NOT_A_QUESTION:
+        if guess not in CONVERSATION:
             bar = CONCRETE_SURE if guess == "describe_concern" and says_what_happens(text) else SURE
-            search = ActionSearchKnowledge(self._services)
-            events, decision = search.answer(dispatcher, tracker, text, min_confidence=bar)
+            # A guess of out of scope is read on its own, as when the NLU is sure of it (ActionOutOfScope).
+            alone = guess == "out_of_scope"
+            message = question_text(tracker) if alone else text
+            events, decision = ActionSearchKnowledge(self._services).answer(
+                dispatcher, tracker, message, min_confidence=bar, join_unanswered=not alone
+            )
             if decision is None:
                 return events
         return self.not_understood(dispatcher, tracker)

@@ -141,8 +141,8 @@ def test_fallback_asks_to_rephrase_first_and_offers_an_advisor_the_second_time(r
     assert custom(second, "escalation")[0]["reason"] == "low_confidence"
 
 
-def fallback_tracker(text, guess, history=()):
-    tracker = make_tracker(text, "nlu_fallback", history=history)
+def fallback_tracker(text, guess, history=(), slots=None):
+    tracker = make_tracker(text, "nlu_fallback", history=history, slots=slots)
     tracker.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.45},
         {"name": guess, "confidence": 0.3},
@@ -167,8 +167,20 @@ def test_an_unsure_provider_guess_that_the_search_confirms_gets_providers(run_ac
 def test_an_unsure_guess_without_matches_asks_to_rephrase(run_action):
     messages = run_action(ActionHandleFallback, fallback_tracker("hoe laat gaat de bakker open", "ask_knowledge"))
     assert responses(messages) == ["utter_ask_rephrase"]
-    messages = run_action(ActionHandleFallback, fallback_tracker("soevereinen", "out_of_scope"))
+    messages = run_action(ActionHandleFallback, fallback_tracker("hoe laat gaat de bakker open", "out_of_scope"))
     assert responses(messages) == ["utter_ask_rephrase"]
+
+
+def test_an_unsure_out_of_scope_guess_that_the_search_confirms_gets_articles(run_action):
+    """As when the NLU is sure it is out of scope: a bare movement name it has not learnt is still in the domain."""
+    messages = run_action(ActionHandleFallback, fallback_tracker("soevereinen", "out_of_scope"))
+    assert responses(messages) == ["articles", "utter_choose_sub_theme"]
+
+
+def test_an_unsure_out_of_scope_guess_after_a_concern_is_read_on_its_own(run_action):
+    slots = {"last_query": CONCERN, "topic": "ideologie"}
+    tracker = fallback_tracker("leerling heeft hoofdpijn en wil naar huis", "out_of_scope", slots=slots)
+    assert responses(run_action(ActionHandleFallback, tracker)) == ["utter_ask_rephrase"]
 
 
 def test_an_unsure_concern_that_says_what_happens_has_the_bar_of_a_recognised_one(run_action):
