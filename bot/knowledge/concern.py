@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from bot.knowledge.text import STOPWORDS, words
 
-# Words that only say that someone has a concern about someone somewhere (folded, as words() gives them).
-FRAME = frozenset(
+# Whom a concern is about (folded, as words() gives them).
+PEOPLE = frozenset(
     """
     leerling leerlingen jongere jongeren jongen jongens meisje meisjes zoon dochter kind kinderen tiener tieners
     puber pubers student studenten client clienten deelnemer deelnemers jeugdige jongvolwassene persoon collega
     collegas team ouder ouders vader moeder broer zus vriend vriendin buurjongen jongeman
+    """.split()
+)
+# Words that only say that someone has a concern about someone somewhere.
+FRAME = PEOPLE | frozenset(
+    """
     klas mentorklas school groep buurthuis jongerenwerk jeugdzorg jeugdhulp wijk werk stage opvang vereniging
     club sportclub les lessen praktijk afdeling
     zorg zorgen zorgelijk zorgelijke bezorgd bang twijfel twijfels twijfelen twijfelt maak maken druk baart baren
@@ -37,3 +42,8 @@ def details(text: str) -> list[str]:
 
 def says_what_happens(text: str) -> bool:
     return len(details(text)) >= ENOUGH
+
+
+def without_people(text: str) -> str:
+    """`text` folded, without the words that say whom it is about."""
+    return " ".join(w for w in words(text) if w not in PEOPLE)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.knowledge.concern import details, without_people
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.records import Provider
 from bot.knowledge.regions import load_regions
@@ -33,6 +34,12 @@ _REPORT = re.compile(
     r"aankaarten|bespreken met|doorvertellen|waarschuwen|beroepsgeheim|zwijgplicht|geheimhouding\w*)\b"
     r"|\bvertrouwen\b.*\b(breken|beschamen|schenden)\b"
 )
+# Verbs of sharing a concern, as words() folds them; with a word for concern ("zorgen") and nothing else said.
+_SHARE_WORDS = frozenset(
+    "meld melden melding gemeld deel delen gedeeld doorgeven inlichten informeren inschakelen aankaarten "
+    "bespreken bel bellen heen kwijt".split()
+)
+_FIELD = ("radical", "extrem", "polaris")  # "zorgen over radicalisering" names the field, not what happens
 REPORT_TOPIC = "samenwerken"
 # Articles on sharing a concern: with whom (samenwerken) and what the rules allow (privacy).
 SHARING_TOPICS = frozenset({REPORT_TOPIC, "privacy"})
@@ -78,6 +85,16 @@ def asks_about_reporting(text: str) -> bool:
     return bool(_REPORT.search(fold(text)))
 
 
+def asks_where_to_share(text: str) -> bool:
+    """Where or with whom to share a concern, asked without describing one: "waar meld ik zorgen
+    over een leerling?", "zorgen over radicalisering, wie bel ik?". A concern that says what happens
+    is searched."""
+    said = words(text)
+    if not any(word.startswith("zorg") for word in said) or not _SHARE_WORDS.intersection(said):
+        return False
+    return all(word in _SHARE_WORDS or word.startswith(_FIELD) for word in details(text))
+
+
 def answer_question(
     knowledge: KnowledgeService,
     question: Question,
@@ -96,13 +113,17 @@ def answer_question(
     text, context, topic, vector, mode = question.text, question.context, question.topic, question.vector, question.mode
     audience = knowledge.audience_for(context.setting)
     leaning = bool(context.last_query) and leans_on_context(text)
-    if context.last_query and asks_about_reporting(text):
-        # "Moet ik dat melden?": the articles on sharing concerns, for this case and setting.
-        found = _sharing_articles(knowledge, text, audience, vector, mode)
+    on_the_case = bool(context.last_query) and asks_about_reporting(text)
+    if on_the_case or asks_where_to_share(text):
+        # "Moet ik dat melden?", "waar meld ik zorgen?": the articles on sharing concerns, for this setting.
+        # Asked on its own, the question is the same whoever it is about: "leerling" must not pull the
+        # articles that happen to say "leerling" above the one on sharing concerns.
+        query, query_vector = (text, vector) if on_the_case else (without_people(text), None)
+        found = _sharing_articles(knowledge, query, audience, query_vector, mode)
         if found.items:
-            # Asked right after a case: the kind of question is known, whatever its words.
+            # The kind of question is known, whatever its words.
             found = replace(found, decision=ANSWER)
-            return Reply(found, text, _after_articles(context, text, found, keep_query=True))
+            return Reply(found, text, _after_articles(context, text, found, keep_query=on_the_case))
     alone = knowledge.find_articles(text, topic=topic, audience=audience, vector=vector, mode=mode)
     accepted = alone.decision in accept and alone.confidence >= min_confidence
     if alone.items and (accepted or (topic and alone.decision != NONE)):

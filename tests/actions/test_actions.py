@@ -322,6 +322,16 @@ def test_asking_whether_to_report_after_a_concern_gets_the_articles_on_sharing(r
     assert any({"samenwerken", "privacy"} & set(item["topics"]) for item in payload["items"][:3])
 
 
+def test_where_to_share_a_concern_gets_the_article_on_sharing_whoever_it_is_about(run_action):
+    """Read as a vague concern, it used to get the clarifying question; "leerling" pulled school articles first."""
+    tracker = make_tracker("met wie deel ik mijn zorgen over een cliënt", "describe_concern")
+    [payload] = custom(run_action(ActionClarifyConcern, tracker), "articles")
+    assert "zorgen-delen-wanneer-en-met-wie" in [item["id"] for item in payload["items"][:3]]
+    tracker = fallback_tracker("waar meld ik zorgen over een leerling", "ask_knowledge")
+    [payload] = custom(run_action(ActionHandleFallback, tracker), "articles")
+    assert payload["items"][0]["id"] == "zorgen-delen-wanneer-en-met-wie"
+
+
 def test_a_narrowing_follow_up_keeps_the_topic(run_action):
     tracker = make_tracker(
         "en dan in de wijk", "ask_knowledge", slots={"last_query": "polarisatie", "topic": "polarisatie"}
