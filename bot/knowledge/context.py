@@ -34,11 +34,13 @@ _REPORT = re.compile(
     r"aankaarten|bespreken met|doorvertellen|waarschuwen|beroepsgeheim|zwijgplicht|geheimhouding\w*)\b"
     r"|\bvertrouwen\b.*\b(breken|beschamen|schenden)\b"
 )
-# Verbs of sharing a concern, as words() folds them; with a word for concern ("zorgen") and nothing else said.
-_SHARE_WORDS = frozenset(
-    "meld melden melding gemeld deel delen gedeeld doorgeven inlichten informeren inschakelen aankaarten "
-    "bespreken bel bellen heen kwijt".split()
+# Where or with whom to share a concern, as words() folds them. Verbs of reporting ask it on their own;
+# verbs of talking only with "waar" or "wie": "ik wil mijn zorgen bespreken" opens a conversation.
+_REPORTING = frozenset(
+    "meld melden melding gemeld doorgeven inlichten informeren inschakelen aankaarten bel bellen".split()
 )
+_TALKING = frozenset("deel delen gedeeld bespreken kwijt heen".split())
+_WHERE = frozenset("waar wie welke".split())
 _FIELD = ("radical", "extrem", "polaris")  # "zorgen over radicalisering" names the field, not what happens
 REPORT_TOPIC = "samenwerken"
 # Articles on sharing a concern: with whom (samenwerken) and what the rules allow (privacy).
@@ -89,10 +91,11 @@ def asks_where_to_share(text: str) -> bool:
     """Where or with whom to share a concern, asked without describing one: "waar meld ik zorgen
     over een leerling?", "zorgen over radicalisering, wie bel ik?". A concern that says what happens
     is searched."""
-    said = words(text)
-    if not any(word.startswith("zorg") for word in said) or not _SHARE_WORDS.intersection(said):
+    said = set(words(text))
+    asks = _REPORTING & said or (_TALKING & said and _WHERE & said)
+    if not asks or not any(word.startswith("zorg") for word in said):
         return False
-    return all(word in _SHARE_WORDS or word.startswith(_FIELD) for word in details(text))
+    return all(word in _REPORTING | _TALKING or word.startswith(_FIELD) for word in details(text))
 
 
 def answer_question(

@@ -44,6 +44,7 @@ def test_asking_where_to_share_a_concern_without_describing_one(text):
         "ik maak me zorgen over leerlingen die filmpjes delen",  # "delen" of something that happens
         "waar meld ik discriminatie",  # no concern: what is to be reported is named
         "ik maak me zorgen over een leerling",  # no question of sharing
+        "ik wil mijn zorgen over een leerling bespreken",  # opens a conversation: not where or with whom
         "mijn zorgen over een jongere die steeds vaker 'de vijand' zegt, moet ik dat melden",
     ],
 )
