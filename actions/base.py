@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -16,16 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.contract import escalation_payload
 from bot.knowledge.context import Context, Question
 from bot.knowledge.service import KnowledgeService
-from bot.knowledge.text import STOPWORDS, words
 from bot.knowledge.vectors import VECTOR_KEY, decode_query_vector
+from bot.noise import looks_like_noise
 from bot.safety import assess
 from bot.services import Services, default_services
 from bot.store.retry import StoreUnavailable
 
 CLARIFYING_QUESTION = "utter_ask_concern_details"
 NOT_REGISTERED = "utter_not_registered"
-# No vowel, five consonants in a row, or one letter three times: "qwq", "sdfgh", "zzz".
-_NOISE = re.compile(r"^[^aeiouy]+$|[^aeiouy\d]{5,}|(\w)\1\1")
 log = logging.getLogger(__name__)
 
 
@@ -199,14 +196,6 @@ def query_vector(tracker: Tracker, text: str) -> np.ndarray | None:
     """The e5 vector the NLU made of the latest message, when `text` is that message."""
     latest = tracker.latest_message or {}
     return decode_query_vector(latest.get(VECTOR_KEY)) if latest.get("text") == text else None
-
-
-def looks_like_noise(text: str) -> bool:
-    """Mostly letter strings no language has, and not one common Dutch word."""
-    tokens = [token for token in words(text) if not token.isdigit()]
-    if not tokens or any(token in STOPWORDS for token in tokens):
-        return not tokens
-    return sum(1 for token in tokens if _NOISE.search(token)) * 2 >= len(tokens)
 
 
 def consecutive_misses(tracker: Tracker) -> int:

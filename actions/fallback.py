@@ -16,10 +16,11 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import MessageAction, best_guess, looks_like_noise, question_text
+from actions.base import MessageAction, best_guess, question_text
 from actions.knowledge import CONCRETE_SURE, SURE, ActionSearchKnowledge
 from actions.providers import ActionFindProviders
 from bot.knowledge.concern import says_what_happens
+from bot.noise import looks_like_noise
 
 CONVERSATION = ("greet", "thank", "goodbye", "affirm", "deny", "feedback_positive", "bot_challenge")
 

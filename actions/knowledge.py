@@ -13,7 +13,6 @@ from actions.base import (
     MessageAction,
     context_events,
     latest_text,
-    looks_like_noise,
     query_vector,
     question_of,
     question_text,
@@ -24,6 +23,7 @@ from bot.knowledge.context import answer_question, asks_about_reporting
 from bot.knowledge.decision import ANSWER, CLARIFY, NONE
 from bot.knowledge.records import Article
 from bot.knowledge.text import words
+from bot.noise import looks_like_noise
 
 # When the NLU did not read a knowledge question (a concern, or not understood), the
 # search alone must be surer before it answers: a wrong answer there misleads most.
