@@ -90,8 +90,8 @@ def stem(word: str) -> str:
 class Synonyms:
     """Groups of equivalent words and phrases; each group becomes one extra term.
 
-    A single word matches by its stem, so inflections of a variant match too;
-    a phrase ("extreem rechts") matches its exact folded words.
+    A word matches by its stem, so inflections of a variant match too: a phrase
+    word by word ("rechts-extremistische groep" has the phrase "rechts extremistisch").
     """
 
     MAX_PHRASE = 4
@@ -111,20 +111,20 @@ class Synonyms:
                     if len(stem(parts[0])) >= self.MIN_STEM:
                         self.by_stem[stem(parts[0])] = name
                 elif parts:
-                    self.by_phrase[parts[: self.MAX_PHRASE]] = name
+                    self.by_phrase[tuple(map(stem, parts[: self.MAX_PHRASE]))] = name
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """(start, end, group) for every synonym occurrence, longest phrase first."""
-        found, i = [], 0
+        found, i, stems = [], 0, [stem(token) for token in tokens]
         while i < len(tokens):
             for length in range(min(self.MAX_PHRASE, len(tokens) - i), 1, -1):
-                group = self.by_phrase.get(tuple(tokens[i : i + length]))
+                group = self.by_phrase.get(tuple(stems[i : i + length]))
                 if group:
                     found.append((i, i + length, group))
                     i += length
                     break
             else:
-                group = self.by_word.get(tokens[i]) or self.by_stem.get(stem(tokens[i]))
+                group = self.by_word.get(tokens[i]) or self.by_stem.get(stems[i])
                 if group:
                     found.append((i, i + 1, group))
                 i += 1

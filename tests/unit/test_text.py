@@ -23,6 +23,13 @@ def test_synonyms_join_spelling_variants_and_phrases():
     assert group in analyzer.terms(words("rechtsextremisme"))
 
 
+def test_a_phrase_matches_its_inflections_word_by_word():
+    analyzer = Analyzer(Synonyms([["rechts-extremisme", "rechts-extremistisch", "extreem rechts"]]))
+    assert "syn:rechts-extremisme" in analyzer.terms(words("een rechts-extremistische groep"))
+    assert "syn:rechts-extremisme" in analyzer.terms(words("extreem rechtse jongeren"))
+    assert "syn:rechts-extremisme" not in analyzer.terms(words("extreem links"))
+
+
 def test_compounds_are_split_into_known_parts():
     analyzer = Analyzer(Synonyms([]), frozenset({stem("school"), stem("protocol"), stem("jongeren"), stem("werk")}))
     assert {stem("school"), stem("protocol")} <= set(analyzer.terms(["schoolprotocol"]))
