@@ -78,10 +78,12 @@ class ActionProvidersInRegion(ServiceAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         region = latest_entity(tracker, "region")
         context = context_of(tracker)
-        if not region and context.last_query:
-            # No place named ("en dan in de wijk"): a narrowing follow-up of the last question.
+        if not region and (context.last_query or latest_entity(tracker, "topic")):
+            # No place named: a narrowing follow-up of the last question ("en dan in de wijk"), or a
+            # question about a topic that names a kind of place ("preventie in de gemeente").
             return ActionSearchKnowledge(self._services).act(dispatcher, tracker, domain)
         if not region:
+            # Only where ("wij werken in de wijk"): the search alone is no judge, "wijk" is an article's keyword.
             dispatcher.utter_message(response="utter_ask_region")
             return []
         providers = providers_in_region(self.services.knowledge, replace(context, region=region))

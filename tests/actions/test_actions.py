@@ -384,6 +384,15 @@ def test_a_place_type_without_a_place_narrows_the_last_question(run_action):
     ]
 
 
+def test_a_question_that_names_a_kind_of_place_is_answered_and_a_bare_place_type_asks_which(run_action):
+    topic = [{"entity": "topic", "value": "aanpak"}]
+    messages = run_action(ActionProvidersInRegion, make_tracker("preventie in de gemeente", "inform_region", topic))
+    assert "aanpak" in custom(messages, "articles")[0]["items"][0]["topics"]
+    assert responses(run_action(ActionProvidersInRegion, make_tracker("wij werken in de wijk", "inform_region"))) == [
+        "utter_ask_region"
+    ]
+
+
 def test_a_worrying_but_not_imminent_concern_gets_articles_and_the_advisor_not_112(run_action):
     text = "een leerling deelde een onthoofdingsvideo in de klassenapp"
     for action, intent in ((ActionClarifyConcern, "describe_concern"), (ActionAcuteDanger, "acute_danger")):
