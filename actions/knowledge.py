@@ -29,7 +29,7 @@ from bot.noise import looks_like_noise
 # search alone must be surer before it answers: a wrong answer there misleads most.
 SURE = 0.75
 # A concern that says what is going on (bot/knowledge/concern.py) needs less: it is in scope by its words.
-CONCRETE_SURE = 0.45
+CONCRETE_SURE = 0.30
 BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-themes as quick replies
 SUB_THEMES = 3
 
