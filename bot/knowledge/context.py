@@ -33,6 +33,9 @@ _REPORT = re.compile(
     r"\b(meld\w*|doorgeven|doorgegeven|door te geven|delen|inlichten|aangifte|informeren|inschakelen|"
     r"aankaarten|bespreken met|doorvertellen|waarschuwen|beroepsgeheim|zwijgplicht|geheimhouding\w*)\b"
     r"|\bvertrouwen\b.*\b(breken|beschamen|schenden)\b"
+    # Telling someone else: "mag ik dit aan de school vertellen?", "moet ik zijn ouders op de hoogte brengen?"
+    r"|\baan\b(\s+\w+){0,4}\s+vertel(len)?\b|\bvertel(len)?\b(\s+\w+){0,2}\s+aan\b"
+    r"|\bop de hoogte (brengen|stellen)\b|\blaten weten\b"
 )
 # Where or with whom to share a concern, as words() folds them. Verbs of reporting ask it on their own;
 # verbs of talking only with "waar" or "wie": "ik wil mijn zorgen bespreken" opens a conversation.

@@ -1,5 +1,6 @@
 import asyncio
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
@@ -312,14 +313,20 @@ def test_a_region_reorders_the_providers_and_says_when_none_is_local(run_action)
     assert all("landelijk" in item["regions"] for item in custom(messages, "providers")[0]["items"][:1])
 
 
-def test_asking_whether_to_report_after_a_concern_gets_the_articles_on_sharing(run_action):
+SHARING_ARTICLES = {"zorgen-delen-wanneer-en-met-wie", "informatie-delen-minderjarige-avg-beroepsgeheim"}
+
+
+@pytest.mark.parametrize(
+    "question", ["moet ik dat melden", "mag ik dit aan de school vertellen", "moet ik zijn ouders op de hoogte brengen"]
+)
+def test_asking_whether_to_report_after_a_concern_gets_the_articles_on_sharing(run_action, question):
     tracker = make_tracker(
-        "moet ik dat melden",
+        question,
         "ask_knowledge",
         slots={"last_query": "leerling deelt onthoofdingsvideo in de klassenapp", "topic": "online"},
     )
     [payload] = custom(run_action(ActionSearchKnowledge, tracker), "articles")
-    assert any({"samenwerken", "privacy"} & set(item["topics"]) for item in payload["items"][:3])
+    assert SHARING_ARTICLES & {item["id"] for item in payload["items"][:3]}
 
 
 def test_where_to_share_a_concern_gets_the_article_on_sharing_whoever_it_is_about(run_action):
