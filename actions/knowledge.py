@@ -12,6 +12,7 @@ from actions.base import (
     CLARIFYING_QUESTION,
     MessageAction,
     context_events,
+    latest_entity,
     latest_text,
     query_vector,
     question_of,
@@ -30,6 +31,7 @@ from bot.noise import looks_like_noise
 SURE = 0.75
 # A concern that says what is going on (bot/knowledge/concern.py) needs less: it is in scope by its words.
 CONCRETE_SURE = 0.30
+PRIVACY = "privacy"
 BARE_TOPIC_WORDS = 2  # a message this short that names a topic gets its sub-themes as quick replies
 SUB_THEMES = 3
 
@@ -125,14 +127,17 @@ class ActionExplainPrivacy(ActionSearchKnowledge):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         text = latest_text(tracker)
+        if self.services.knowledge.topic_for(latest_entity(tracker, "topic")) not in (None, PRIVACY):
+            # A topic other than privacy ("memes met verborgen codes"): a knowledge question the NLU misfiled.
+            return super().act(dispatcher, tracker, domain)
         if tracker.get_slot("last_query") and asks_about_reporting(text):
             # "Mag ik dat delen?" after a concern is about the case, not about this chat.
             events, decision = self.answer(dispatcher, tracker, text)
             if decision is None:
                 return events
         dispatcher.utter_message(response="utter_privacy")
-        found = self.services.knowledge.find_articles(text, topic="privacy", vector=query_vector(tracker, text))
-        if found.answered and any("privacy" in article.topics for article in found.items[:3]):
+        found = self.services.knowledge.find_articles(text, topic=PRIVACY, vector=query_vector(tracker, text))
+        if found.answered and any(PRIVACY in article.topics for article in found.items[:3]):
             dispatcher.utter_message(response="utter_privacy_at_work")
             dispatcher.utter_message(json_message=articles_payload(text, found.items, self.public_url))
         return []

@@ -391,6 +391,15 @@ def test_a_place_type_without_a_place_narrows_the_last_question(run_action):
     ]
 
 
+def test_a_topic_question_misfiled_as_a_privacy_question_gets_articles(run_action):
+    topic = [{"entity": "topic", "value": "online"}]
+    messages = run_action(ActionExplainPrivacy, make_tracker("memes met verborgen codes", "ask_privacy", topic))
+    assert "utter_privacy" not in responses(messages)
+    assert "online" in custom(messages, "articles")[0]["items"][0]["topics"]
+    plain = run_action(ActionExplainPrivacy, make_tracker("wordt dit gesprek opgeslagen", "ask_privacy"))
+    assert responses(plain)[0] == "utter_privacy"
+
+
 def test_a_question_that_names_a_kind_of_place_is_answered_and_a_bare_place_type_asks_which(run_action):
     topic = [{"entity": "topic", "value": "aanpak"}]
     messages = run_action(ActionProvidersInRegion, make_tracker("preventie in de gemeente", "inform_region", topic))
