@@ -51,7 +51,7 @@ class NoiseFilter(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> NoiseFilter:
-        component = cls(model_storage, resource)
+        component = cls.create(config, model_storage, resource, execution_context)
         with model_storage.read_from(resource) as folder:
             component.vocabulary = frozenset(json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8")))
         return component

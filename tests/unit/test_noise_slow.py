@@ -6,19 +6,14 @@ Loads the model `make train` made: marked slow, so `make test` runs it after `ma
 import asyncio
 
 import pytest
-from rasa.core.agent import Agent
 
-from bot.config import load_settings
-from bot.training.model import model_path
+from tests.trained_model import trained_agent
 
 pytestmark = pytest.mark.slow
 
 
 def test_noise_is_not_understood_and_words_of_the_data_are():
-    current = model_path(load_settings())
-    if not current.exists():
-        pytest.fail(f"geen getraind model ({current.name}); draai eerst `make train`")
-    agent = Agent.load(str(current))
+    agent = trained_agent()
 
     def intent(text: str) -> str:
         return asyncio.run(agent.parse_message(text))["intent"]["name"]

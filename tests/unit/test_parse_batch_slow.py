@@ -6,22 +6,17 @@ Loads the model `make train` made: marked slow, so `make test` runs it after `ma
 import asyncio
 
 import pytest
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 
-from bot.config import load_settings
 from bot.rasa_plugins.off_loop import rasa_embed, rasa_parse_batch
-from bot.training.model import model_path
 from tests.parse_samples import TEXTS, entities
+from tests.trained_model import trained_agent
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_batch_is_parsed_as_rasa_parses_each_message():
-    current = model_path(load_settings())
-    if not current.exists():
-        pytest.fail(f"geen getraind model ({current.name}); draai eerst `make train`")
-    processor = Agent.load(str(current)).processor
+    processor = trained_agent().processor
 
     async def own() -> list[dict]:
         return [await processor.parse_message(UserMessage(text, sender_id="a")) for text in TEXTS]
