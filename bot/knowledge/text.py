@@ -44,7 +44,7 @@ _EXTRA_RULES = (
     (re.compile(r"^(\w{3,})ieen$"), r"\1ie"),
     (re.compile(r"^(\w{3,})ies$"), r"\1ie"),
 )
-
+_DEVOICED = {"z": "s", "v": "f"}
 
 # Names a lower-casing reader takes for a Dutch word: "IS" (Islamitische Staat) is not "is".
 _NAMES = ((re.compile(r"\bIS(?![A-Za-z0-9])"), "Islamitische Staat"),)
@@ -84,6 +84,9 @@ def stem(word: str) -> str:
     # Snowball leaves 'herkennen' as 'herkenn'; undoubling joins it with 'herkent'.
     if len(stemmed) > 3 and stemmed[-1] == stemmed[-2] and stemmed[-1] not in "aeiou":
         stemmed = stemmed[:-1]
+    # Plurals voice a final s or f ('hakenkruizen', 'brieven'); the singular keeps it.
+    if len(stemmed) > 3 and stemmed[-1] in _DEVOICED and word[-1] not in _DEVOICED:
+        stemmed = stemmed[:-1] + _DEVOICED[stemmed[-1]]
     return stemmed
 
 
@@ -135,6 +138,9 @@ class Analyzer:
     """Turns text into weighted search terms."""
 
     COMPOUND_WEIGHT = 0.6
+    # A word of a synonym group also counts a little as itself, so "telegram" still
+    # prefers the article that names Telegram over the rest of social media.
+    LITERAL_WEIGHT = 0.25
     MIN_PART = 4
 
     def __init__(self, synonyms: Synonyms, vocabulary: frozenset[str] = frozenset()):
@@ -156,8 +162,12 @@ class Analyzer:
         for start, end, group in self.synonyms.find(tokens):
             add(group, 1.0)
             covered.update(range(start, end))
+            literal = stem(tokens[start])
+            # Short stems collide ('opeens' and 'open'), as in Synonyms.
+            if end - start == 1 and len(literal) >= Synonyms.MIN_STEM and tokens[start] not in STOPWORDS:
+                add(literal, self.LITERAL_WEIGHT)
         for position, token in enumerate(tokens):
-            # A word in a synonym group counts once, as its group.
+            # A word in a synonym group counts as its group (and a little as itself, above).
             if position in covered or token in STOPWORDS or len(token) < 2:
                 continue
             add(stem(token), 1.0)

@@ -38,6 +38,17 @@ def test_spelling_variants_find_the_same_article():
         assert ids(index(DOCS).search(question, min_score=0))[0] == "rechts"
 
 
+def test_the_word_itself_decides_within_its_synonym_group():
+    synonyms = Synonyms([["sociale media", "telegram", "tiktok"]])
+    documents = [
+        Document("tiktok", {"title": "TikTok en jongeren", "body": "Filmpjes op TikTok."}, (), ()),
+        Document("telegram", {"title": "Telegram-groepen", "body": "Kanalen op Telegram."}, (), ()),
+    ]
+    lexical = SearchIndex(documents, {"title": 3.0, "body": 1.0}, synonyms)
+    assert ids(lexical.search("telegram", min_score=0))[0] == "telegram"
+    assert ids(lexical.search("tiktok", min_score=0))[0] == "tiktok"
+
+
 def test_a_role_finds_the_activity():
     assert ids(index(DOCS).search("ik ben jongerenwerker", min_score=0))[0] == "wijk"
 

@@ -11,6 +11,10 @@ def test_stem_brings_inflections_together():
     assert stem("radicaliseert") == stem("radicaliseren") == stem("radicalisering") == stem("geradicaliseerde")
     assert stem("families") == stem("familie")
     assert stem("leerlingen") == stem("leerling")
+    # A plural voices the final consonant of its singular.
+    assert stem("hakenkruizen") == stem("hakenkruis")
+    assert stem("brieven") == stem("brief")
+    assert stem("geloven") == stem("geloof")
 
 
 def test_synonyms_join_spelling_variants_and_phrases():
@@ -21,6 +25,15 @@ def test_synonyms_join_spelling_variants_and_phrases():
     assert group in analyzer.terms(words("extreem rechts groepje"))
     assert group in analyzer.terms(words("over rechts-extremisme"))
     assert group in analyzer.terms(words("rechtsextremisme"))
+
+
+def test_a_word_of_a_group_also_counts_a_little_as_itself():
+    analyzer = Analyzer(Synonyms([["sociale media", "telegram", "tiktok"]]))
+    terms = analyzer.terms(words("telegram groep"))
+    assert terms["syn:sociale-media"] == 1.0
+    assert 0 < terms[stem("telegram")] < 1.0
+    # A phrase counts only as its group.
+    assert set(analyzer.terms(words("sociale media"))) == {"syn:sociale-media"}
 
 
 def test_a_phrase_matches_its_inflections_word_by_word():
