@@ -76,8 +76,14 @@ def rank(
     limit: int = 5,
     mode: str = "hybrid",
     mentioned_topics: frozenset[str] = frozenset(),
+    preference: np.ndarray | None = None,
 ) -> Ranking:
-    """The documents for `text` best first; `query` is its e5 vector (None: lexical only)."""
+    """The documents for `text` best first; `query` is its e5 vector (None: lexical only).
+
+    `preference`, a factor per document, changes the order only: the answer
+    decision reads the ranking without it, since whether the knowledge base
+    answers does not depend on which answer comes first.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}")
     terms = lexical.query_terms(text)  # typo correction included: once per question
@@ -94,9 +100,10 @@ def rank(
     else:
         fused = LEXICAL_WEIGHT * lexical_norm + (1 - LEXICAL_WEIGHT) * dense_norm
     fused = fused * lexical.boosts(topic, audience)
+    shown = fused if preference is None else fused * preference
     # Documents are in id order, so a stable sort breaks ties by id.
-    order = [i for i in np.argsort(-fused, kind="stable")[:limit] if fused[i] > 0]
-    top = order[0] if order else None
+    order = [i for i in np.argsort(-shown, kind="stable")[:limit] if shown[i] > 0]
+    top = int(np.argmax(fused)) if order else None
     signals = Signals(
         dense_top=float(cosine[top]) if top is not None else 0.0,
         dense_gap=float(cosine[top] - np.median(cosine)) if top is not None else 0.0,
@@ -107,9 +114,9 @@ def rank(
         topic_agrees=float(top is not None and bool(mentioned_topics & set(lexical.documents[top].topics))),
         keyword_hit=float(top is not None and names_a_keyword(text, lexical.documents[top])),
     )
-    peak = float(fused[top]) if top is not None else 1.0
+    peak = float(shown[order[0]]) if order else 1.0
     return Ranking(
         ids=[lexical.documents[i].id for i in order],
-        scores=[round(float(fused[i]) / peak * max(signals.dense_top, 0.0), 2) for i in order],
+        scores=[round(float(shown[i]) / peak * max(signals.dense_top, 0.0), 2) for i in order],
         signals=signals,
     )

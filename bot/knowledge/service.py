@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.knowledge.decision import ANSWER, DecisionModel, load_model
 from bot.knowledge.hybrid import DenseIndex, Signals, rank
+from bot.knowledge.needs import help_first
 from bot.knowledge.records import Article, Provider, Record
 from bot.knowledge.search import Document, SearchIndex
 from bot.knowledge.text import STOPWORDS, Synonyms, fold, spell_out_names, words
@@ -107,7 +108,8 @@ class KnowledgeService:
             self.recent.put(text, vector)
         spelled = spell_out_names(text)
         mentioned = frozenset(_topics_in(catalogue, spelled))
-        ranking = rank(lexical, dense, spelled, vector, topic, audience, limit, mode, mentioned)
+        preference = help_first(spelled, lexical.documents) if kind == PROVIDER else None
+        ranking = rank(lexical, dense, spelled, vector, topic, audience, limit, mode, mentioned, preference)
         items = [replace(records[i], score=score) for i, score in zip(ranking.ids, ranking.scores, strict=True)]
         p = self.decision.probabilities(ranking.signals)
         return Found(self.decision.choose(ranking.signals, p), items, ranking.signals, p[ANSWER])
